@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+)
+
+// app is the state every subcommand shares; tests build one with buffers to run the CLI
+// in-process.
+type app struct {
+	ctx            context.Context
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	lookupEnv      func(string) (string, bool)
+	// stdoutTTY is true when stdout is a terminal (live progress line, colours).
+	stdoutTTY bool
+}
+
+// command is one subcommand: run gets the arguments after its name and returns the exit code.
+type command struct {
+	name    string
+	summary string
+	run     func(a *app, args []string) int
+}
+
+func newApp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) *app {
+	return &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: lookupEnv, stdoutTTY: isTerminal(stdout)}
+}
+
+// commands is the explicit registry of subcommands, in the order help lists them.
+func commands() []command {
+	return []command{
+		{"version", "print the nnjs version", (*app).versionCmd},
+		{"help", "show help for nnjs or a command", (*app).helpCmd},
+	}
+}
+
+func (a *app) main(args []string) int {
+	if len(args) == 0 {
+		a.usage(a.stderr)
+		return exitInvalidConfig
+	}
+	name := args[0]
+	switch name {
+	case "-h", "--help":
+		name = "help"
+	case "-v", "--version":
+		name = "version"
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(a, args[1:])
+		}
+	}
+	fmt.Fprintf(a.stderr, "nnjs: unknown command %q (commands: %s)\n", args[0], strings.Join(commandNames(), ", "))
+	return exitInvalidConfig
+}
+
+func commandNames() []string {
+	var out []string
+	for _, c := range commands() {
+		out = append(out, c.name)
+	}
+	return out
+}
+
+func (a *app) usage(w io.Writer) {
+	fmt.Fprint(w, "nnjs: a scriptable load engine with k6-compatible scripts, PostgreSQL insight and integrity checks.\n\nUsage:\n  nnjs <command> [flags] [args]\n\nCommands:\n")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range commands() {
+		fmt.Fprintf(tw, "  %s\t%s\n", c.name, c.summary)
+	}
+	tw.Flush()
+	fmt.Fprint(w, "\nRun 'nnjs help <command>' or 'nnjs <command> --help' for a command's flags.\n")
+}
+
+func (a *app) helpCmd(args []string) int {
+	if len(args) == 0 {
+		a.usage(a.stdout)
+		return exitOK
+	}
+	for _, c := range commands() {
+		if c.name == args[0] && c.name != "help" {
+			return c.run(a, []string{"--help"})
+		}
+	}
+	fmt.Fprintf(a.stderr, "nnjs help: unknown command %q\n", args[0])
+	return exitInvalidConfig
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
