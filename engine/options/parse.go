@@ -50,8 +50,13 @@ func Parse(data []byte) (Options, error) {
 }
 
 // Apply returns o with every field that is set in over replacing o's (CLI flags over script
-// options, as in k6). Maps and slices replace whole.
+// options, as in k6). Maps and slices replace whole. As in k6, execution is replaced as a
+// block: when over sets duration, iterations, stages or scenarios, o's duration, iterations,
+// stages and scenarios are all dropped first (vus stays, so `-d 5s` keeps the script's vus).
 func (o Options) Apply(over Options) Options {
+	if over.Duration != nil || over.Iterations != nil || over.Stages != nil || over.Scenarios != nil {
+		o.Duration, o.Iterations, o.Stages, o.Scenarios = nil, nil, nil, nil
+	}
 	dst := reflect.ValueOf(&o).Elem()
 	src := reflect.ValueOf(over)
 	for i := 0; i < src.NumField(); i++ {

@@ -1,0 +1,169 @@
+package metrics
+
+import (
+	"cmp"
+	"context"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// CollectorConfig configures a Collector. The zero value gives the defaults.
+type CollectorConfig struct {
+	// Interval is the period between merges by Run (default 1s); it is also the resolution of
+	// the time series.
+	Interval time.Duration
+	// Shards is the number of recording shards (default 4×GOMAXPROCS).
+	Shards int
+	// MaxPoints bounds the points kept per series in the time series (default 1024). When a
+	// series would exceed it, adjacent points are merged and the resolution halves.
+	MaxPoints int
+}
+
+func (cfg CollectorConfig) withDefaults() CollectorConfig {
+	if cfg.Interval <= 0 {
+		cfg.Interval = time.Second
+	}
+	if cfg.Shards <= 0 {
+		cfg.Shards = 4 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.MaxPoints <= 0 {
+		cfg.MaxPoints = 1024
+	}
+	return cfg
+}
+
+// Collector aggregates the samples of a run in bounded memory (STYLE rule 5). VUs record through
+// Recorders into sharded accumulators and never wait for the collector: each Add holds one
+// shard's mutex for a few tens of nanoseconds. On every flush (each Interval under Run, or an
+// explicit Flush) the collector swaps each shard's hot buffers for its cold ones, merges the
+// cold ones into the run totals and a time-series point, and publishes an immutable Snapshot.
+//
+// All methods are safe for concurrent use.
+type Collector struct {
+	cfg    CollectorConfig
+	reg    *Registry
+	start  time.Time
+	shards []*shard
+	seq    atomic.Uint64 // orders gauge samples across shards
+	snap   atomic.Pointer[Snapshot]
+
+	mu      sync.Mutex // serialises flushes and guards what follows
+	last    time.Time  // time of the previous flush
+	flushes int64
+	totals  map[seriesKey]*total
+	order   []*total // totals sorted by metric ID then tags key
+	sorted  bool
+	touched []*total
+}
+
+// NewCollector returns a collector for the metrics of reg; its run starts now.
+func NewCollector(reg *Registry, cfg CollectorConfig) *Collector {
+	cfg = cfg.withDefaults()
+	now := time.Now()
+	c := &Collector{cfg: cfg, reg: reg, start: now, last: now, totals: map[seriesKey]*total{}}
+	c.shards = make([]*shard, cfg.Shards)
+	for i := range c.shards {
+		c.shards[i] = newShard(&c.seq)
+	}
+	c.snap.Store(&Snapshot{Start: now})
+	return c
+}
+
+// Registry returns the registry the collector was built with.
+func (c *Collector) Registry() *Registry { return c.reg }
+
+// Config returns the configuration with defaults applied.
+func (c *Collector) Config() CollectorConfig { return c.cfg }
+
+// Recorder returns the recorder for VU vuID (0 for the engine's own goroutines). Recorders are
+// shared by the VUs mapped to the same shard and hold no per-VU memory; Add never allocates once
+// a series has been seen in the current interval.
+func (c *Collector) Recorder(vuID uint64) Recorder {
+	return c.shards[vuID%uint64(len(c.shards))]
+}
+
+// Run flushes every Interval until ctx is done, then flushes a last time and returns.
+func (c *Collector) Run(ctx context.Context) {
+	t := time.NewTicker(c.cfg.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			c.Flush()
+			return
+		case <-t.C:
+			c.Flush()
+		}
+	}
+}
+
+// Flush merges everything recorded so far into the run totals, closes a time-series interval
+// and publishes a new Snapshot.
+func (c *Collector) Flush() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	dt := now.Sub(c.last)
+	c.last = now
+	cold := make([]*buffer, len(c.shards))
+	for i, s := range c.shards {
+		cold[i] = s.swap()
+	}
+	for _, b := range cold {
+		b.drain(c.absorb)
+	}
+	for _, t := range c.touched {
+		t.close(now, dt, c.flushes, c.cfg.MaxPoints)
+	}
+	c.touched = c.touched[:0]
+	c.flushes++
+	c.snap.Store(c.buildSnapshot(now))
+}
+
+// absorb merges one drained shard accumulator into its series' interval accumulator.
+func (c *Collector) absorb(k seriesKey, a *acc) {
+	t := c.totals[k]
+	if t == nil {
+		t = newTotal(a.m, a.tags)
+		c.totals[k] = t
+		c.order = append(c.order, t)
+		c.sorted = false
+	}
+	if !t.touched {
+		t.touched = true
+		c.touched = append(c.touched, t)
+	}
+	t.iv.merge(a)
+}
+
+func (c *Collector) buildSnapshot(now time.Time) *Snapshot {
+	if !c.sorted {
+		slices.SortFunc(c.order, func(a, b *total) int {
+			return cmp.Or(cmp.Compare(a.m.ID, b.m.ID), cmp.Compare(a.tags.Key(), b.tags.Key()))
+		})
+		c.sorted = true
+	}
+	s := &Snapshot{Start: c.start, Elapsed: now.Sub(c.start), Series: make([]Series, len(c.order))}
+	for i, t := range c.order {
+		s.Series[i] = Series{Metric: t.m, Tags: t.tags, Sink: t.published}
+	}
+	return s
+}
+
+// Snapshot returns the run totals as of the latest flush. The snapshot is immutable and shared:
+// callers must not modify it (use Snapshot.Clone to get a copy to merge into).
+func (c *Collector) Snapshot() *Snapshot { return c.snap.Load() }
+
+// TimeSeries returns a copy of the per-interval points of every series, in snapshot order.
+func (c *Collector) TimeSeries() []TimeSeries {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]TimeSeries, 0, len(c.order))
+	for _, t := range c.order {
+		out = append(out, TimeSeries{Metric: t.m, Tags: t.tags, Points: slices.Clone(t.line.points)})
+	}
+	return out
+}
