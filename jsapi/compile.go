@@ -1,0 +1,146 @@
+package jsapi
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/dop251/goja"
+	"github.com/evanw/esbuild/pkg/api"
+
+	"github.com/nnprotect/nnjs/jsapi/modules"
+)
+
+// CompileOptions configures Compile.
+type CompileOptions struct {
+	// Modules are the built-in modules the script may import; their names are left to the
+	// run-time require. Nil means DefaultModules().
+	Modules *modules.Registry
+}
+
+// Program is a bundled and compiled script. It is immutable and safe for concurrent use: every
+// runtime runs the same compiled code.
+type Program struct {
+	path    string // absolute path of the entry script
+	dir     string // its directory (BaseDir default for open())
+	code    *goja.Program
+	modules *modules.Registry
+	files   *fileCache
+}
+
+// Path returns the absolute path of the entry script.
+func (p *Program) Path() string { return p.path }
+
+// bundleWrapper turns the CommonJS bundle into one function expression; the source map that
+// esbuild appends after the footer accounts for the banner line.
+const (
+	bundleBanner = "(function (module, exports, require) {"
+	bundleFooter = "})"
+)
+
+// Compile bundles the script at path with esbuild and compiles it once with goja. Syntax
+// errors are returned as *ScriptError naming the original file, line and column.
+func Compile(path string, opts CompileOptions) (*Program, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("compile: %w", err)
+	}
+	reg := opts.Modules
+	if reg == nil {
+		reg = DefaultModules()
+	}
+	src, err := bundle(abs, reg)
+	if err != nil {
+		return nil, err
+	}
+	code, err := goja.Compile(abs, src, false)
+	if err != nil {
+		return nil, fmt.Errorf("compile: %w", scriptErrorFrom(err))
+	}
+	return &Program{path: abs, dir: filepath.Dir(abs), code: code, modules: reg, files: newFileCache()}, nil
+}
+
+func bundle(abs string, reg *modules.Registry) (string, error) {
+	dir := filepath.Dir(abs)
+	res := api.Build(api.BuildOptions{
+		EntryPoints:    []string{abs},
+		AbsWorkingDir:  dir,
+		Outdir:         dir,
+		Bundle:         true,
+		Write:          false,
+		Format:         api.FormatCommonJS,
+		Platform:       api.PlatformNeutral,
+		Target:         api.ES2017,
+		Sourcemap:      api.SourceMapInline,
+		SourcesContent: api.SourcesContentExclude,
+		Charset:        api.CharsetUTF8,
+		LogLevel:       api.LogLevelSilent,
+		External:       append(reg.Names(), "k6", "k6/*", "nnjs", "nnjs/*"),
+		Loader: map[string]api.Loader{
+			".js": api.LoaderJS, ".mjs": api.LoaderJS, ".cjs": api.LoaderJS,
+			".ts": api.LoaderTS, ".mts": api.LoaderTS, ".cts": api.LoaderTS, ".json": api.LoaderJSON,
+		},
+		ResolveExtensions: []string{".ts", ".js", ".mjs", ".cjs", ".mts", ".cts", ".json"},
+		Banner:            map[string]string{"js": bundleBanner},
+		Footer:            map[string]string{"js": bundleFooter},
+	})
+	if len(res.Errors) > 0 {
+		return "", fmt.Errorf("compile: %w", esbuildError(dir, res.Errors))
+	}
+	for _, f := range res.OutputFiles {
+		if strings.HasSuffix(f.Path, ".js") {
+			return string(f.Contents), nil
+		}
+	}
+	return "", fmt.Errorf("compile: %s: esbuild produced no JavaScript", abs)
+}
+
+// esbuildError converts esbuild's first error (and counts the rest) into a *ScriptError.
+func esbuildError(dir string, msgs []api.Message) error {
+	m := msgs[0]
+	se := &ScriptError{Msg: m.Text}
+	if len(msgs) > 1 {
+		se.Msg = fmt.Sprintf("%s (and %d more errors)", m.Text, len(msgs)-1)
+	}
+	if l := m.Location; l != nil {
+		se.File = l.File
+		if !filepath.IsAbs(se.File) {
+			se.File = filepath.Join(dir, se.File)
+		}
+		se.Line, se.Col = l.Line, l.Column+1
+		se.Stack = "\t" + l.LineText + "\n"
+	}
+	return se
+}
+
+// fileCache keeps the bytes of files opened by open() so that every VU shares one copy.
+type fileCache struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func newFileCache() *fileCache { return &fileCache{files: map[string][]byte{}} }
+
+// read returns the content of the file at the absolute path abs, reading it once.
+func (c *fileCache) read(abs string) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if b, ok := c.files[abs]; ok {
+		return b, nil
+	}
+	b, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, fmt.Errorf("open: %w", err)
+	}
+	c.files[abs] = b
+	return b, nil
+}
+
+// errNoExport is returned when the scenario names a function the script does not export.
+var errNoExport = errors.New("function not exported by the script")

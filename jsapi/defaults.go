@@ -1,0 +1,28 @@
+package jsapi
+
+import (
+	"github.com/nnprotect/nnjs/jsapi/k6core"
+	"github.com/nnprotect/nnjs/jsapi/k6crypto"
+	"github.com/nnprotect/nnjs/jsapi/k6data"
+	"github.com/nnprotect/nnjs/jsapi/k6encoding"
+	"github.com/nnprotect/nnjs/jsapi/k6metrics"
+	"github.com/nnprotect/nnjs/jsapi/modules"
+)
+
+// Execution returns the k6/execution module (registered by DefaultModules).
+func Execution() modules.Module { return executionModule{} }
+
+// DefaultModules returns a new registry with the core modules under their k6 and nnjs names:
+// k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto. Callers add more (k6/http)
+// with Register before compiling. Build one registry per run: k6/data keeps its shared
+// arrays in it.
+func DefaultModules() *modules.Registry {
+	reg := modules.NewRegistry()
+	reg.Register(k6core.New(), "k6", "nnjs")
+	reg.Register(k6metrics.New(), "k6/metrics", "nnjs/metrics")
+	reg.Register(Execution(), "k6/execution", "nnjs/execution")
+	reg.Register(k6data.New(), "k6/data", "nnjs/data")
+	reg.Register(k6encoding.New(), "k6/encoding", "nnjs/encoding")
+	reg.Register(k6crypto.New(), "k6/crypto", "nnjs/crypto")
+	return reg
+}

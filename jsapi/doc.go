@@ -1,0 +1,13 @@
+// Package jsapi runs k6-compatible JavaScript/TypeScript scenarios on goja. A script is bundled
+// once with esbuild (ES modules, TypeScript, local imports, CommonJS require) and compiled once;
+// every VU gets a fresh goja runtime that runs the init code, and the built-in modules (k6,
+// k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, plus whatever cmd registers, such
+// as k6/http) are resolved at run time from a modules.Registry.
+//
+//	reg := jsapi.DefaultModules()
+//	reg.Register(k6http.New(), "nnjs/http", "k6/http")
+//	prg, err := jsapi.Compile("script.js", jsapi.CompileOptions{Modules: reg})
+//	raw, err := prg.Options(ctx, env)          // the script's `export const options`
+//	r, err := jsapi.NewRunner(prg, jsapi.RunnerConfig{Registry: metricsReg, ...})
+//	// r implements engine.Runner; r.HandleSummary runs handleSummary(data).
+package jsapi

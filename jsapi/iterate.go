@@ -1,0 +1,140 @@
+package jsapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"github.com/nnprotect/nnjs/engine"
+	"github.com/nnprotect/nnjs/engine/metrics"
+)
+
+// ErrNoExport is returned by Iterate when the scenario's exec names a function the script
+// does not export.
+var ErrNoExport = errNoExport
+
+// activation is the per-scenario state cached by Activate so Iterate allocates little.
+type activation struct {
+	engine.Activation
+	active  bool
+	fn      goja.Callable
+	fnErr   error
+	data    goja.Value
+	tags    *metrics.Tags // base tags of the scenario (group "")
+	it      engine.Iteration
+	scnIter uint64 // this VU's iterations in the scenario so far
+}
+
+// Activate implements engine.VU: it selects the exported function, sets the scenario's tags
+// and __ENV, and copies the setup data into this runtime.
+func (v *vu) Activate(a engine.Activation) engine.ActiveVU {
+	if v.act.active {
+		v.Deactivate()
+	}
+	exec := a.Exec
+	if exec == "" {
+		exec = "default"
+	}
+	v.act = activation{Activation: a, active: true, data: v.setupData()}
+	v.act.Exec = exec
+	if fn, ok := v.exportedFunc(exec); ok {
+		v.act.fn = fn
+	} else {
+		v.act.fnErr = fmt.Errorf("scenario %q: exec %q: %w", a.Scenario, exec, errNoExport)
+	}
+	tags := map[string]string{"scenario": a.Scenario}
+	for k, val := range a.Tags {
+		tags[k] = val
+	}
+	v.act.tags = v.sh.baseTags.Merge(tags)
+	v.tags = v.act.tags
+	if len(a.Env) > 0 || v.envLayered {
+		_ = v.setEnv(v.sh.env, a.Env)
+		v.envLayered = len(a.Env) > 0
+	}
+	v.act.scnIter = v.scenarioIter[a.Scenario]
+	v.sh.vusActive.Add(1)
+	return v
+}
+
+// Deactivate implements engine.ActiveVU.
+func (v *vu) Deactivate() {
+	if !v.act.active {
+		return
+	}
+	v.scenarioIter[v.act.Scenario] = v.act.scnIter
+	v.watch.stop(v.rt)
+	v.act = activation{}
+	v.tags = v.sh.baseTags
+	v.ctx = context.Background()
+	v.sh.vusActive.Add(-1)
+}
+
+// Iterate implements engine.ActiveVU: it runs the scenario's function once under ctx. The
+// VU itself emits iterations and iteration_duration (completed iterations, including those
+// that threw), iteration_errors (uncaught exceptions, logged rate-limited) and
+// iterations_interrupted (ctx ended), with the scenario's tags; executors must not emit them.
+func (v *vu) Iterate(ctx context.Context, it engine.Iteration) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("iterate: %w", err)
+	}
+	if v.act.fn == nil {
+		if v.act.fnErr != nil {
+			return v.act.fnErr
+		}
+		return fmt.Errorf("iterate: VU %d is not activated", v.id)
+	}
+	v.watch.set(ctx, v.rt)
+	v.ctx = ctx
+	v.iter++
+	v.act.it = it
+	v.tags = v.act.tags
+	for _, h := range v.hooks {
+		h()
+	}
+	start := time.Now()
+	ret, err := v.act.fn(goja.Undefined(), v.act.data)
+	if err == nil {
+		err = v.settle(ret)
+	}
+	v.act.scnIter++
+	return v.finish(ctx, start, err)
+}
+
+// settle turns a rejected promise returned by an async function into an error.
+func (v *vu) settle(ret goja.Value) error {
+	o, ok := ret.(*goja.Object)
+	if !ok {
+		return nil
+	}
+	p, ok := o.Export().(*goja.Promise)
+	if !ok || p.State() != goja.PromiseStateRejected {
+		return nil
+	}
+	return &ScriptError{Msg: "uncaught (in promise) " + v.format(p.Result())}
+}
+
+// finish records the iteration metrics and classifies err.
+func (v *vu) finish(ctx context.Context, start time.Time, err error) error {
+	sh := v.sh
+	if err == nil {
+		sh.recordIteration(v.rec, v.act.tags, start)
+		return nil
+	}
+	err = v.jsError(ctx, err)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		v.rec.Add(sh.mInterrupted, v.act.tags, 1)
+		return err
+	}
+	var ab *engine.AbortError
+	if errors.As(err, &ab) {
+		return ab
+	}
+	sh.recordIteration(v.rec, v.act.tags, start)
+	v.rec.Add(sh.mErrors, v.act.tags, 1)
+	sh.errlog.log(v.id, err)
+	return err
+}

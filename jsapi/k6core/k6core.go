@@ -1,0 +1,154 @@
+package k6core
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/jsapi/modules"
+)
+
+// New returns the k6 core module.
+func New() modules.Module { return modules.ModuleFunc(newInstance) }
+
+// instance is the module for one VU; it is used by that VU's goroutine only.
+type instance struct {
+	vu        modules.VU
+	rt        *goja.Runtime
+	checks    *metrics.Metric
+	groupDur  *metrics.Metric
+	tagged    tagCache
+	errorCtor *goja.Object
+}
+
+func newInstance(vu modules.VU) (*goja.Object, error) {
+	rt := vu.Runtime()
+	in := &instance{
+		vu: vu, rt: rt,
+		checks:    vu.Registry().Get(metrics.Checks),
+		groupDur:  vu.Registry().Get(metrics.GroupDuration),
+		tagged:    tagCache{},
+		errorCtor: rt.Get("Error").ToObject(rt),
+	}
+	obj := rt.NewObject()
+	for name, fn := range map[string]any{
+		"check": in.check, "group": in.group, "sleep": in.sleep, "fail": in.fail,
+	} {
+		if err := obj.Set(name, fn); err != nil {
+			return nil, fmt.Errorf("k6: %s: %w", name, err)
+		}
+	}
+	return obj, nil
+}
+
+// check(value, {name: fn|bool, ...}, tags?) evaluates every condition, emits one `checks`
+// sample per condition and returns whether all passed. It throws only when a condition does.
+func (in *instance) check(call goja.FunctionCall) goja.Value {
+	val := call.Argument(0)
+	sets, ok := call.Argument(1).(*goja.Object)
+	if !ok {
+		panic(in.rt.NewTypeError("check: the second argument must be an object of conditions"))
+	}
+	base, extra := in.vu.Tags(), tagsArg(call.Argument(2))
+	if len(extra) > 0 {
+		base = base.Merge(extra)
+	}
+	rec := in.vu.Recorder()
+	pass := true
+	for _, name := range sets.Keys() {
+		cond := sets.Get(name)
+		ok := cond.ToBoolean()
+		if fn, isFn := goja.AssertFunction(cond); isFn {
+			res, err := fn(goja.Undefined(), val)
+			if err != nil {
+				panic(err)
+			}
+			ok = res.ToBoolean()
+		}
+		v := 0.0
+		if ok {
+			v = 1
+		}
+		if extra == nil {
+			rec.Add(in.checks, in.tagged.with(base, "check", name), v)
+		} else {
+			rec.Add(in.checks, base.With("check", name), v)
+		}
+		pass = pass && ok
+	}
+	return in.rt.ToValue(pass)
+}
+
+// group(name, fn) runs fn with the group tag extended by "::name", emits group_duration and
+// returns fn's result. Exceptions propagate after the tags are restored.
+func (in *instance) group(call goja.FunctionCall) goja.Value {
+	name := call.Argument(0).String()
+	fn, _ := goja.AssertFunction(call.Argument(1))
+	if in.vu.InInit() {
+		panic(in.rt.NewTypeError("group() cannot be called in init code"))
+	}
+	if strings.Contains(name, "::") {
+		panic(in.rt.NewTypeError(fmt.Sprintf("group name %q must not contain '::'", name)))
+	}
+	if fn == nil {
+		panic(in.rt.NewTypeError("group: the second argument must be a function"))
+	}
+	prev := in.vu.Tags()
+	parent, _ := prev.Get("group")
+	tags := in.tagged.with(prev, "group", parent+"::"+name)
+	in.vu.SetTags(tags)
+	start := time.Now()
+	res, err := fn(goja.Undefined())
+	in.vu.SetTags(prev)
+	in.vu.Recorder().Add(in.groupDur, tags, float64(time.Since(start))/float64(time.Millisecond))
+	if err != nil {
+		panic(err)
+	}
+	return res
+}
+
+// sleep(seconds) pauses the VU; it returns early when the VU's context is cancelled.
+func (in *instance) sleep(call goja.FunctionCall) goja.Value {
+	d := time.Duration(call.Argument(0).ToFloat() * float64(time.Second))
+	if d <= 0 {
+		return goja.Undefined()
+	}
+	ctx := in.vu.Context()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return goja.Undefined()
+}
+
+// fail(msg) throws an Error with msg, ending the iteration unless caught.
+func (in *instance) fail(msg goja.Value) {
+	s := "fail"
+	if msg != nil && !goja.IsUndefined(msg) {
+		s = msg.String()
+	}
+	obj, err := in.rt.New(in.errorCtor, in.rt.ToValue(s))
+	if err != nil {
+		panic(err)
+	}
+	panic(obj)
+}
+
+// tagsArg converts an optional JS object of tags to a map.
+func tagsArg(v goja.Value) map[string]string {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return nil
+	}
+	keys := o.Keys()
+	m := make(map[string]string, len(keys))
+	for _, k := range keys {
+		m[k] = o.Get(k).String()
+	}
+	return m
+}

@@ -1,0 +1,8 @@
+// Package k6data is the `k6/data` (alias `nnjs/data`) JavaScript module: SharedArray.
+//
+//	reg.Register(k6data.New(), "k6/data", "nnjs/data")
+//
+// new SharedArray(name, fn) runs fn once per run (in the first VU that asks for name), keeps
+// the JSON of each element once in Go, and gives every VU a read-only array view that decodes
+// an element when it is accessed: the data is never copied per VU.
+package k6data

@@ -1,0 +1,157 @@
+package jsapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/dop251/goja"
+
+	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/engine/options"
+)
+
+// Setup implements engine.Runner: it runs setup() once (if exported) and keeps the JSON of
+// its result for every VU and teardown. ctx carries the setup timeout: when it ends, the
+// script is interrupted and the error wraps ctx's error.
+func (r *Runner) Setup(ctx context.Context) error {
+	_, err := r.callLifecycle(ctx, "setup", nil, func(v *vu, res goja.Value) error {
+		if goja.IsUndefined(res) {
+			return nil
+		}
+		js, err := v.strFn(goja.Undefined(), res)
+		if err != nil {
+			return fmt.Errorf("result is not JSON-serialisable: %w", scriptErrorFrom(err))
+		}
+		if !goja.IsUndefined(js) {
+			r.sh.setupMu.Lock()
+			r.sh.setupJSON = js.String()
+			r.sh.setupMu.Unlock()
+		}
+		return nil
+	})
+	return err
+}
+
+// Teardown implements engine.Runner: it runs teardown(data) once (if exported) with a copy of
+// setup()'s result.
+func (r *Runner) Teardown(ctx context.Context) error {
+	_, err := r.callLifecycle(ctx, "teardown", func(v *vu) []goja.Value {
+		return []goja.Value{v.setupData()}
+	}, nil)
+	return err
+}
+
+// HandleSummary runs handleSummary(data) if the script exports it and returns its outputs:
+// "stdout", "stderr" or a file path mapped to the content. ok is false when the script does
+// not export handleSummary. data is passed through JSON.
+func (r *Runner) HandleSummary(ctx context.Context, data any) (out map[string][]byte, ok bool, err error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return nil, false, fmt.Errorf("handleSummary: encode data: %w", err)
+	}
+	args := func(v *vu) []goja.Value {
+		arg, _ := v.jsonFn(goja.Undefined(), v.rt.ToValue(string(raw)))
+		return []goja.Value{arg}
+	}
+	ok, err = r.callLifecycle(ctx, "handleSummary", args, func(v *vu, res goja.Value) error {
+		var err error
+		out, err = summaryOutputs(res)
+		return err
+	})
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return out, true, nil
+}
+
+// callLifecycle calls the exported function name in the VU 0 runtime, then post with its
+// result (a fulfilled promise is unwrapped). found is false when name is not exported.
+func (r *Runner) callLifecycle(ctx context.Context, name string, args func(*vu) []goja.Value,
+	post func(*vu, goja.Value) error) (found bool, err error) {
+	r.lifeMu.Lock()
+	defer r.lifeMu.Unlock()
+	v, err := r.lifecycle(ctx)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", name, err)
+	}
+	fn, ok := v.exportedFunc(name)
+	if !ok {
+		return false, nil
+	}
+	v.ctx, v.tags = ctx, r.sh.baseTags
+	v.watch.set(ctx, v.rt)
+	defer v.watch.stop(v.rt)
+	var argv []goja.Value
+	if args != nil {
+		argv = args(v)
+	}
+	res, err := fn(goja.Undefined(), argv...)
+	if err == nil {
+		err = v.settle(res)
+	}
+	if err != nil {
+		return true, fmt.Errorf("%s: %w", name, v.jsError(ctx, err))
+	}
+	if post != nil {
+		if err := post(v, settled(res)); err != nil {
+			return true, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return true, nil
+}
+
+// settled returns the value of a fulfilled promise, or v itself.
+func settled(v goja.Value) goja.Value {
+	if o, ok := v.(*goja.Object); ok {
+		if p, ok := o.Export().(*goja.Promise); ok && p.State() == goja.PromiseStateFulfilled {
+			return p.Result()
+		}
+	}
+	return v
+}
+
+// summaryOutputs converts handleSummary's result object into content per destination.
+func summaryOutputs(res goja.Value) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if goja.IsUndefined(res) || goja.IsNull(res) {
+		return out, nil
+	}
+	obj, ok := res.(*goja.Object)
+	if !ok {
+		return nil, fmt.Errorf("handleSummary: must return an object, got %s", res.String())
+	}
+	for _, k := range obj.Keys() {
+		val := obj.Get(k)
+		if ab, ok := val.Export().(goja.ArrayBuffer); ok {
+			out[k] = append([]byte(nil), ab.Bytes()...)
+			continue
+		}
+		out[k] = []byte(val.String())
+	}
+	return out, nil
+}
+
+// Options runs the init code in a probe runtime with env as __ENV and returns the JSON of
+// the script's `options` export ("{}" when it exports none). Console output of the probe
+// is discarded; custom metrics go to a throw-away registry.
+func (p *Program) Options(ctx context.Context, env map[string]string) (json.RawMessage, error) {
+	sh := newShared(p, nil, metrics.NewRegistry(), options.Options{}, nil, env)
+	v, err := newVU(ctx, sh, 0, discardRecorder{})
+	if err != nil {
+		return nil, fmt.Errorf("options: %w", err)
+	}
+	opts := v.exports.Get("options")
+	if opts == nil || goja.IsUndefined(opts) || goja.IsNull(opts) {
+		return json.RawMessage("{}"), nil
+	}
+	js, err := v.strFn(goja.Undefined(), opts)
+	if err != nil {
+		return nil, fmt.Errorf("options: not JSON-serialisable: %w", scriptErrorFrom(err))
+	}
+	return json.RawMessage(js.String()), nil
+}
+
+type discardRecorder struct{}
+
+func (discardRecorder) Add(*metrics.Metric, *metrics.Tags, float64) {}

@@ -1,0 +1,5 @@
+export function broken() {
+  return 1;
+}
+
+export const oops = {;

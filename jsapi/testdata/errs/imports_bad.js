@@ -1,0 +1,5 @@
+import { broken } from "./bad_module.js";
+
+export default function () {
+  broken();
+}

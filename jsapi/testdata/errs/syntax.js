@@ -1,0 +1,4 @@
+export default function () {
+  let x = 1;
+  x = = 2;
+}

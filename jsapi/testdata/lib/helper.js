@@ -1,0 +1,4 @@
+// helper doubles a number.
+export function helper(x) {
+  return x * 2;
+}

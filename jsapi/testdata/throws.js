@@ -1,0 +1,7 @@
+import { explode } from "./lib/explode.js";
+
+export default function () {
+  explode("boom");
+}
+
+export function inInit() {}

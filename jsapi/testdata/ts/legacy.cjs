@@ -1,0 +1,1 @@
+module.exports = { greet: (n) => "hello " + n };

@@ -1,0 +1,159 @@
+package jsapi
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dop251/goja"
+
+	"github.com/nnprotect/nnjs/engine"
+	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/jsapi/modules"
+)
+
+// vu is one goja runtime with the state a VU needs: it implements engine.VU,
+// engine.ActiveVU and modules.VU. It is used by one goroutine at a time.
+type vu struct {
+	sh      *shared
+	id      uint64
+	rt      *goja.Runtime
+	exports *goja.Object
+	ctx     context.Context
+	inInit  bool
+	rec     metrics.Recorder
+	tags    *metrics.Tags
+	hooks   []func()
+	mods    map[string]*goja.Object
+	watch   ctxWatch
+	jsonFn  goja.Callable // JSON.parse of this runtime, cached
+	strFn   goja.Callable // JSON.stringify of this runtime, cached
+
+	// iteration state
+	iter         int64 // __ITER: iterations started by this VU, across scenarios (-1 before the first)
+	scenarioIter map[string]uint64
+	act          activation
+	envLayered   bool // __ENV holds a scenario's env on top of the run's
+}
+
+var (
+	_ engine.VU       = (*vu)(nil)
+	_ engine.ActiveVU = (*vu)(nil)
+	_ modules.VU      = (*vu)(nil)
+)
+
+// newVU builds a runtime, installs the globals and runs the init code under ctx.
+func newVU(ctx context.Context, sh *shared, id uint64, rec metrics.Recorder) (*vu, error) {
+	v := &vu{
+		sh: sh, id: id, rt: goja.New(), ctx: ctx, inInit: true, rec: rec, iter: -1,
+		mods: map[string]*goja.Object{}, scenarioIter: map[string]uint64{},
+	}
+	v.tags = sh.baseTags
+	v.jsonFn = mustFunc(v.rt.Get("JSON").ToObject(v.rt).Get("parse"))
+	v.strFn = mustFunc(v.rt.Get("JSON").ToObject(v.rt).Get("stringify"))
+	if err := v.installGlobals(sh.env); err != nil {
+		return nil, fmt.Errorf("vu %d: %w", id, err)
+	}
+	if err := v.runInit(ctx); err != nil {
+		return nil, fmt.Errorf("vu %d: init: %w", id, err)
+	}
+	v.inInit = false
+	return v, nil
+}
+
+func mustFunc(v goja.Value) goja.Callable {
+	fn, ok := goja.AssertFunction(v)
+	if !ok {
+		panic("jsapi: built-in is not a function")
+	}
+	return fn
+}
+
+// runInit evaluates the bundle: a function of (module, exports, require).
+func (v *vu) runInit(ctx context.Context) error {
+	v.watch.set(ctx, v.rt)
+	defer v.watch.stop(v.rt)
+	wrapper, err := v.rt.RunProgram(v.sh.prg.code)
+	if err != nil {
+		return v.jsError(ctx, err)
+	}
+	fn, ok := goja.AssertFunction(wrapper)
+	if !ok {
+		return fmt.Errorf("bundle did not evaluate to a function")
+	}
+	module := v.rt.NewObject()
+	exports := v.rt.NewObject()
+	_ = module.Set("exports", exports)
+	if _, err := fn(goja.Undefined(), module, exports, v.rt.ToValue(v.require)); err != nil {
+		return v.jsError(ctx, err)
+	}
+	ex := module.Get("exports")
+	if ex == nil || goja.IsUndefined(ex) || goja.IsNull(ex) {
+		ex = v.rt.NewObject()
+	}
+	v.exports = ex.ToObject(v.rt)
+	return nil
+}
+
+// jsError converts an error returned by the runtime: an interrupt caused by ctx becomes the
+// ctx error, an abort the *engine.AbortError, an exception a *ScriptError.
+func (v *vu) jsError(ctx context.Context, err error) error {
+	var ie *goja.InterruptedError
+	if asInterrupt(err, &ie) {
+		v.rt.ClearInterrupt()
+		if ab, ok := ie.Value().(*engine.AbortError); ok {
+			return ab
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return fmt.Errorf("interrupted: %w", cerr)
+		}
+		if e, ok := ie.Value().(error); ok {
+			return fmt.Errorf("interrupted: %w", e)
+		}
+		return fmt.Errorf("interrupted: %v", ie.Value())
+	}
+	return scriptErrorFrom(err)
+}
+
+// exportedFunc returns the function the script exports under name.
+func (v *vu) exportedFunc(name string) (goja.Callable, bool) {
+	if v.exports == nil {
+		return nil, false
+	}
+	return goja.AssertFunction(v.exports.Get(name))
+}
+
+// ID implements engine.VU and modules.VU.
+func (v *vu) ID() uint64 { return v.id }
+
+// Runtime implements modules.VU.
+func (v *vu) Runtime() *goja.Runtime { return v.rt }
+
+// Context implements modules.VU.
+func (v *vu) Context() context.Context { return v.ctx }
+
+// InInit implements modules.VU.
+func (v *vu) InInit() bool { return v.inInit }
+
+// Recorder implements modules.VU.
+func (v *vu) Recorder() metrics.Recorder { return v.rec }
+
+// Registry implements modules.VU.
+func (v *vu) Registry() *metrics.Registry { return v.sh.registry }
+
+// Tags implements modules.VU.
+func (v *vu) Tags() *metrics.Tags { return v.tags }
+
+// SetTags implements modules.VU.
+func (v *vu) SetTags(t *metrics.Tags) { v.tags = t }
+
+// Options implements modules.VU.
+func (v *vu) Options() *options.Options { return v.sh.options }
+
+// OnIterationStart implements modules.VU.
+func (v *vu) OnIterationStart(fn func()) { v.hooks = append(v.hooks, fn) }
+
+// throw panics with a JS TypeError, the way a Go function called from JS throws.
+func (v *vu) throw(format string, args ...any) {
+	panic(v.rt.NewTypeError(fmt.Sprintf(format, args...)))
+}
