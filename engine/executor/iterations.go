@@ -1,0 +1,165 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"math"
+	"sync"
+	"sync/atomic"
+
+	"github.com/nnprotect/nnjs/engine"
+	"github.com/nnprotect/nnjs/engine/options"
+)
+
+// Executor type names.
+const (
+	SharedIterationsType = "shared-iterations"
+	PerVUIterationsType  = "per-vu-iterations"
+	ConstantVUsType      = "constant-vus"
+	RampingVUsType       = "ramping-vus"
+)
+
+// SharedIterations runs Iterations iterations in total, shared by VUs VUs (a fast VU does
+// more), for at most MaxDuration. Iterations not started by then count as dropped_iterations.
+type SharedIterations struct {
+	BaseConfig
+	VUs         int64            `json:"vus"`
+	Iterations  int64            `json:"iterations"`
+	MaxDuration options.Duration `json:"maxDuration"`
+}
+
+// NewSharedIterations returns a shared-iterations config with k6's defaults (1 VU,
+// 1 iteration, maxDuration 10m).
+func NewSharedIterations(name string) *SharedIterations {
+	return &SharedIterations{
+		BaseConfig:  NewBaseConfig(name, SharedIterationsType),
+		VUs:         1,
+		Iterations:  1,
+		MaxDuration: options.Duration(DefaultMaxDuration),
+	}
+}
+
+// Validate checks the config (k6's rules: iterations ≥ vus, maxDuration ≥ 1s).
+func (c *SharedIterations) Validate() error {
+	errs := []error{c.BaseConfig.validate(), checkVUs("vus", c.VUs), checkMinDuration("maxDuration", c.MaxDuration)}
+	if c.Iterations < c.VUs {
+		errs = append(errs, fieldErr("iterations", "must be at least vus (%d), got %d", c.VUs, c.Iterations))
+	}
+	return errors.Join(errs...)
+}
+
+// Plan implements engine.Scenario.
+func (c *SharedIterations) Plan() engine.ScenarioPlan {
+	p := c.plan()
+	p.Duration = c.MaxDuration.D()
+	p.Iterations = c.Iterations
+	p.MaxVUs = c.VUs
+	return p
+}
+
+// Run implements engine.Scenario: every VU claims iterations from the shared pool.
+func (c *SharedIterations) Run(ctx context.Context, s *engine.ScenarioState) error {
+	d := newDeadlines(ctx, c.MaxDuration.D(), c.GracefulStop.D())
+	defer d.release()
+	pool := &sharedPool{total: c.Iterations}
+	var wg sync.WaitGroup
+	for range c.VUs {
+		h, err := s.Acquire(d.start)
+		if err != nil {
+			break
+		}
+		wg.Go(func() {
+			defer h.Release()
+			d.loop(h, pool.claim)
+		})
+	}
+	wg.Wait()
+	if ctx.Err() == nil { // as k6: a stopped run reports no dropped iterations
+		s.Dropped(pool.unclaimed())
+	}
+	return nil
+}
+
+// sharedPool hands out a fixed number of iterations to concurrent VUs.
+type sharedPool struct {
+	total   int64
+	claimed atomic.Int64
+}
+
+// claim takes one iteration; false once all are taken.
+func (p *sharedPool) claim() bool { return p.claimed.Add(1) <= p.total }
+
+// unclaimed returns how many iterations were never taken.
+func (p *sharedPool) unclaimed() int64 { return p.total - min(p.claimed.Load(), p.total) }
+
+// PerVUIterations makes each of VUs VUs run Iterations iterations, for at most MaxDuration.
+// Iterations not started by then count as dropped_iterations.
+type PerVUIterations struct {
+	BaseConfig
+	VUs         int64            `json:"vus"`
+	Iterations  int64            `json:"iterations"`
+	MaxDuration options.Duration `json:"maxDuration"`
+}
+
+// NewPerVUIterations returns a per-vu-iterations config with k6's defaults (1 VU,
+// 1 iteration, maxDuration 10m).
+func NewPerVUIterations(name string) *PerVUIterations {
+	return &PerVUIterations{
+		BaseConfig:  NewBaseConfig(name, PerVUIterationsType),
+		VUs:         1,
+		Iterations:  1,
+		MaxDuration: options.Duration(DefaultMaxDuration),
+	}
+}
+
+// Validate checks the config (iterations ≥ 1, maxDuration ≥ 1s).
+func (c *PerVUIterations) Validate() error {
+	errs := []error{c.BaseConfig.validate(), checkVUs("vus", c.VUs), checkMinDuration("maxDuration", c.MaxDuration)}
+	if c.Iterations < 1 {
+		errs = append(errs, fieldErr("iterations", "must be at least 1, got %d", c.Iterations))
+	}
+	return errors.Join(errs...)
+}
+
+// Plan implements engine.Scenario.
+func (c *PerVUIterations) Plan() engine.ScenarioPlan {
+	p := c.plan()
+	p.Duration = c.MaxDuration.D()
+	p.Iterations = mulSat(c.VUs, c.Iterations)
+	p.MaxVUs = c.VUs
+	return p
+}
+
+// Run implements engine.Scenario: each VU runs its own iterations.
+func (c *PerVUIterations) Run(ctx context.Context, s *engine.ScenarioState) error {
+	d := newDeadlines(ctx, c.MaxDuration.D(), c.GracefulStop.D())
+	defer d.release()
+	var (
+		wg        sync.WaitGroup
+		attempted atomic.Int64
+	)
+	for range c.VUs {
+		h, err := s.Acquire(d.start)
+		if err != nil {
+			break
+		}
+		wg.Go(func() {
+			defer h.Release()
+			var n int64
+			d.loop(h, func() bool { n++; return n <= c.Iterations })
+			attempted.Add(min(n, c.Iterations))
+		})
+	}
+	wg.Wait()
+	if ctx.Err() == nil {
+		s.Dropped(mulSat(c.VUs, c.Iterations) - attempted.Load())
+	}
+	return nil
+}
+
+func mulSat(a, b int64) int64 {
+	if a > 0 && b > math.MaxInt64/a {
+		return math.MaxInt64
+	}
+	return a * b
+}
