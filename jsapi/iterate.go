@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/dop251/goja"
 
@@ -95,13 +94,12 @@ func (v *vu) Iterate(ctx context.Context, it engine.Iteration) error {
 	for _, h := range v.hooks {
 		h()
 	}
-	start := time.Now()
 	ret, err := v.act.fn(goja.Undefined(), v.act.data)
 	if err == nil {
 		err = v.settle(ret)
 	}
 	v.act.scnIter++
-	return v.finish(ctx, start, err)
+	return v.finish(ctx, err)
 }
 
 // settle turns a rejected promise returned by an async function into an error.
@@ -117,24 +115,20 @@ func (v *vu) settle(ret goja.Value) error {
 	return &ScriptError{Msg: "uncaught (in promise) " + v.format(p.Result())}
 }
 
-// finish records the iteration metrics and classifies err.
-func (v *vu) finish(ctx context.Context, start time.Time, err error) error {
-	sh := v.sh
+// finish classifies err; the engine records the iteration metrics (iterations,
+// iteration_duration, iteration_errors, iterations_interrupted) from the outcome.
+func (v *vu) finish(ctx context.Context, err error) error {
 	if err == nil {
-		sh.recordIteration(v.rec, v.act.tags, start)
 		return nil
 	}
 	err = v.jsError(ctx, err)
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		v.rec.Add(sh.mInterrupted, v.act.tags, 1)
 		return err
 	}
 	var ab *engine.AbortError
 	if errors.As(err, &ab) {
 		return ab
 	}
-	sh.recordIteration(v.rec, v.act.tags, start)
-	v.rec.Add(sh.mErrors, v.act.tags, 1)
-	sh.errlog.log(v.id, err)
+	v.sh.errlog.log(v.id, err)
 	return err
 }

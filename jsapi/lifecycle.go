@@ -136,7 +136,17 @@ func summaryOutputs(res goja.Value) (map[string][]byte, error) {
 // the script's `options` export ("{}" when it exports none). Console output of the probe
 // is discarded; custom metrics go to a throw-away registry.
 func (p *Program) Options(ctx context.Context, env map[string]string) (json.RawMessage, error) {
-	sh := newShared(p, nil, metrics.NewRegistry(), options.Options{}, nil, env)
+	return p.Probe(ctx, env, nil)
+}
+
+// Probe is Options with the run's metric registry: custom metrics the init code creates are
+// registered in reg, so thresholds on them can be validated before any VU exists. A nil reg
+// means a throwaway registry.
+func (p *Program) Probe(ctx context.Context, env map[string]string, reg *metrics.Registry) (json.RawMessage, error) {
+	if reg == nil {
+		reg = metrics.NewRegistry()
+	}
+	sh := newShared(p, nil, reg, options.Options{}, nil, env)
 	v, err := newVU(ctx, sh, 0, discardRecorder{})
 	if err != nil {
 		return nil, fmt.Errorf("options: %w", err)

@@ -42,8 +42,6 @@ func TestLifecycle(t *testing.T) {
 		assert.Equal(t, "", s.Tags["group"])
 		assert.Contains(t, []string{"has token", "is helper"}, s.Tags["check"])
 	}
-	assert.Len(t, h.rec.of("iterations"), 4)
-	assert.Len(t, h.rec.of("iteration_duration"), 4)
 }
 
 func TestSetupWithoutFunction(t *testing.T) {

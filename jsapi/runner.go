@@ -54,8 +54,6 @@ type shared struct {
 	start    time.Time
 	errlog   *errorLog
 
-	mIterations, mDuration, mErrors, mInterrupted *metrics.Metric
-
 	vusActive, vusInit atomic.Int64
 
 	setupMu   sync.RWMutex
@@ -73,8 +71,6 @@ func newShared(p *Program, reg *modules.Registry, mreg *metrics.Registry, opts o
 	sh := &shared{
 		prg: p, modules: reg, registry: mreg, options: &opts, logger: logger, env: env,
 		baseDir: p.dir, start: time.Now(),
-		mIterations: mreg.Get(metrics.Iterations), mDuration: mreg.Get(metrics.IterationDuration),
-		mErrors: mreg.Get(metrics.IterationErrors), mInterrupted: mreg.Get(metrics.IterationsInterrupted),
 	}
 	tags := map[string]string{"group": ""}
 	for k, v := range opts.Tags {
@@ -82,12 +78,6 @@ func newShared(p *Program, reg *modules.Registry, mreg *metrics.Registry, opts o
 	}
 	sh.baseTags = metrics.NewTags(tags)
 	return sh
-}
-
-// recordIteration emits iterations and iteration_duration for a completed iteration.
-func (sh *shared) recordIteration(rec metrics.Recorder, tags *metrics.Tags, start time.Time) {
-	rec.Add(sh.mDuration, tags, float64(time.Since(start))/float64(time.Millisecond))
-	rec.Add(sh.mIterations, tags, 1)
 }
 
 // Runner runs a compiled Program: it implements engine.Runner. NewVU, Setup, Teardown and
