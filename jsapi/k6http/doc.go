@@ -1,0 +1,31 @@
+// Package k6http is the `k6/http` JavaScript module (also importable as `nnjs/http`): k6's HTTP
+// client API with k6's metrics, tags, error codes and cookie semantics.
+//
+// Wiring: build one Module per run and register it; the runtime calls NewInstance once per VU.
+//
+//	reg := modules.NewRegistry()
+//	reg.Register(k6http.New(k6http.Config{}), "nnjs/http", "k6/http")
+//
+// In a script:
+//
+//	import http from 'k6/http';
+//	export default function () {
+//	  const res = http.get('http://127.0.0.1:8080/pay', { tags: { name: 'pay' }, timeout: '5s' });
+//	  res.status; res.json('data.id'); res.timings.waiting;
+//	}
+//
+// Connections: unlike k6 (one http.Transport per VU), every VU shares one tuned
+// *http.Transport per TLS/keep-alive setting (at most four per run). With HTTP/1.1 a
+// connection serves one request at a time, so a busy VU still holds its own connection while
+// idle ones are shared: 5,000 VUs cost 5,000 sockets at most, not 5,000 transports with their
+// own idle pools, dial state and TLS session caches. HTTP/2 is not negotiated, which keeps
+// per-VU connection semantics and exact per-request byte counts (see below).
+//
+// Bytes: data_sent and data_received are counted on the wire by a wrapping net.Conn and
+// attributed to the request that holds the connection (TLS handshakes included); they carry
+// the VU's tags only, as in k6.
+//
+// Concurrency: an instance belongs to its VU and is used from the VU's goroutine; batch()
+// runs the network part of its requests on worker goroutines and records every metric on the
+// VU goroutine.
+package k6http

@@ -1,0 +1,164 @@
+package k6http
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dop251/goja"
+
+	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/jsapi/modules"
+)
+
+// ErrInitContext is thrown when a script makes an HTTP request from init code.
+var ErrInitContext = errors.New("making HTTP requests in the init context is not supported")
+
+// ErrMissingMetric is returned by NewInstance when the VU's registry lacks a k6 built-in.
+var ErrMissingMetric = errors.New("built-in metric missing from the registry")
+
+var (
+	errInvalidURL   = errors.New("invalid URL")
+	errCallbackType = errors.New("the callback must be null or the result of http.expectedStatuses()")
+)
+
+// Config tunes the transport shared by every VU of a run. The zero value is ready to use.
+type Config struct {
+	// MaxIdleConnsPerHost bounds the idle keep-alive connections kept per host
+	// (default 10,000, so thousands of VUs hitting one host keep their connections).
+	MaxIdleConnsPerHost int
+	// DialTimeout bounds a TCP connect and a TLS handshake (default 30s).
+	DialTimeout time.Duration
+	// UserAgent is sent when options.userAgent is not set.
+	UserAgent string
+	// TLSClientConfig is the base TLS configuration (e.g. extra roots); it is cloned.
+	TLSClientConfig *tls.Config
+}
+
+// Module is the k6/http module of one run. It owns the shared transports and is safe for
+// concurrent use; each VU gets its own instance through NewInstance.
+type Module struct {
+	cfg        Config
+	mu         sync.Mutex
+	transports [4]atomic.Pointer[http.Transport]
+}
+
+// New returns the module for one run.
+func New(cfg Config) *Module {
+	if cfg.MaxIdleConnsPerHost <= 0 {
+		cfg.MaxIdleConnsPerHost = defaultMaxIdleConnsPerHost
+	}
+	if cfg.DialTimeout <= 0 {
+		cfg.DialTimeout = defaultDialTimeout
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = defaultUserAgent
+	}
+	return &Module{cfg: cfg}
+}
+
+// transport returns the shared transport of a kind, building it on first use.
+func (m *Module) transport(kind transportKind) *http.Transport {
+	if t := m.transports[kind].Load(); t != nil {
+		return t
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if t := m.transports[kind].Load(); t != nil {
+		return t
+	}
+	t := newTransport(m.cfg, kind)
+	m.transports[kind].Store(t)
+	return t
+}
+
+// CloseIdleConnections closes the idle connections of every transport (end of run).
+func (m *Module) CloseIdleConnections() {
+	for i := range m.transports {
+		if t := m.transports[i].Load(); t != nil {
+			t.CloseIdleConnections()
+		}
+	}
+}
+
+// NewInstance returns the exports of the module for one VU.
+func (m *Module) NewInstance(vu modules.VU) (*goja.Object, error) {
+	in := &instance{mod: m, vu: vu, rt: vu.Runtime(), callback: defaultExpected, jar: &cookieJar{}}
+	if err := in.metrics.lookup(vu.Registry()); err != nil {
+		return nil, fmt.Errorf("k6http: new instance: %w", err)
+	}
+	vu.OnIterationStart(in.iterationStart)
+	in.jsonFn = in.rt.ToValue(in.responseJSON)
+	in.jarMethods = in.newJarMethods()
+	return in.exports()
+}
+
+func (in *instance) exports() (*goja.Object, error) {
+	rt := in.rt
+	exp := rt.NewObject()
+	funcs := map[string]func(goja.FunctionCall) goja.Value{
+		"request":             in.jsRequest,
+		"get":                 in.bodyless(http.MethodGet),
+		"head":                in.bodyless(http.MethodHead),
+		"post":                in.withBody(http.MethodPost),
+		"put":                 in.withBody(http.MethodPut),
+		"patch":               in.withBody(http.MethodPatch),
+		"del":                 in.withBody(http.MethodDelete),
+		"options":             in.withBody(http.MethodOptions),
+		"batch":               in.batch,
+		"expectedStatuses":    in.expectedStatuses,
+		"setResponseCallback": in.setResponseCallback,
+		"url":                 in.urlTemplate,
+		"cookieJar":           in.cookieJarFn,
+		"file":                in.file,
+	}
+	for name, fn := range funcs {
+		if err := exp.Set(name, fn); err != nil {
+			return nil, fmt.Errorf("k6http: export %s: %w", name, err)
+		}
+	}
+	if err := exp.Set("CookieJar", in.newCookieJarCtor); err != nil {
+		return nil, fmt.Errorf("k6http: export CookieJar: %w", err)
+	}
+	return exp, nil
+}
+
+// iterationStart resets the VU's cookie jar unless options.noCookiesReset.
+func (in *instance) iterationStart() {
+	if o := in.vu.Options(); o != nil && o.NoCookiesReset != nil && *o.NoCookiesReset {
+		return
+	}
+	in.jar.reset()
+}
+
+// httpMetrics are the built-in metrics a request records.
+type httpMetrics struct {
+	reqs, failed, duration, blocked, connecting, tls, sending, waiting, receiving *metrics.Metric
+	sent, received                                                                *metrics.Metric
+}
+
+func (h *httpMetrics) lookup(reg *metrics.Registry) error {
+	for _, x := range []struct {
+		dst  **metrics.Metric
+		name string
+	}{
+		{&h.reqs, metrics.HTTPReqs}, {&h.failed, metrics.HTTPReqFailed},
+		{&h.duration, metrics.HTTPReqDuration}, {&h.blocked, metrics.HTTPReqBlocked},
+		{&h.connecting, metrics.HTTPReqConnecting}, {&h.tls, metrics.HTTPReqTLSHandshaking},
+		{&h.sending, metrics.HTTPReqSending}, {&h.waiting, metrics.HTTPReqWaiting},
+		{&h.receiving, metrics.HTTPReqReceiving},
+		{&h.sent, metrics.DataSent}, {&h.received, metrics.DataReceived},
+	} {
+		if *x.dst = reg.Get(x.name); *x.dst == nil {
+			return fmt.Errorf("%w: %s", ErrMissingMetric, x.name)
+		}
+	}
+	return nil
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

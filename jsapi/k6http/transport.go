@@ -1,0 +1,90 @@
+package k6http
+
+import (
+	"context"
+	"crypto/tls"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// Defaults of Config.
+const (
+	defaultMaxIdleConnsPerHost = 10_000
+	defaultDialTimeout         = 30 * time.Second
+	defaultUserAgent           = "nnjs (+https://github.com/nnprotect/nnjs)"
+)
+
+// transportKind indexes the (at most four) shared transports of a run.
+type transportKind uint8
+
+const (
+	kindInsecure transportKind = 1 << iota // skip TLS verification
+	kindNoReuse                            // no keep-alive
+)
+
+// countConn counts the bytes read from and written to a connection. Read and Write run on the
+// transport's goroutines while a VU reads the counters, hence the atomics.
+type countConn struct {
+	net.Conn
+	read    atomic.Int64
+	written atomic.Int64
+}
+
+func (c *countConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	c.read.Add(int64(n))
+	return n, err
+}
+
+func (c *countConn) Write(b []byte) (int, error) {
+	n, err := c.Conn.Write(b)
+	c.written.Add(int64(n))
+	return n, err
+}
+
+// counted returns the countConn under a connection handed out by the transport.
+func counted(c net.Conn) *countConn {
+	switch cc := c.(type) {
+	case *countConn:
+		return cc
+	case *tls.Conn:
+		inner, _ := cc.NetConn().(*countConn)
+		return inner
+	}
+	return nil
+}
+
+// newTransport builds the shared transport for one kind.
+func newTransport(cfg Config, kind transportKind) *http.Transport {
+	dialer := &net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &countConn{Conn: c}, nil
+	}
+	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.TLSClientConfig != nil {
+		tlsConf = cfg.TLSClientConfig.Clone()
+	}
+	tlsConf.InsecureSkipVerify = tlsConf.InsecureSkipVerify || kind&kindInsecure != 0 //nolint:gosec // k6 option
+	tlsConf.NextProtos = []string{"http/1.1"}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dial,
+		TLSClientConfig:       tlsConf,
+		TLSHandshakeTimeout:   cfg.DialTimeout,
+		MaxIdleConns:          0, // unlimited: bounded by MaxIdleConnsPerHost × hosts
+		MaxIdleConnsPerHost:   cfg.MaxIdleConnsPerHost,
+		IdleConnTimeout:       90 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		DisableKeepAlives:     kind&kindNoReuse != 0,
+		DisableCompression:    false,
+		ForceAttemptHTTP2:     false,
+		WriteBufferSize:       8 << 10,
+		ReadBufferSize:        8 << 10,
+	}
+}
