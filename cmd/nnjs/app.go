@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/spf13/pflag"
 )
 
 // app is the state every subcommand shares; tests build one with buffers to run the CLI
@@ -16,6 +19,8 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	lookupEnv      func(string) (string, bool)
+	// environ lists the process environment (KEY=VALUE), visible to scripts in __ENV.
+	environ func() []string
 	// stdoutTTY is true when stdout is a terminal (live progress line, colours).
 	stdoutTTY bool
 }
@@ -28,14 +33,19 @@ type command struct {
 }
 
 func newApp(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer, lookupEnv func(string) (string, bool)) *app {
-	return &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: lookupEnv, stdoutTTY: isTerminal(stdout)}
+	return &app{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr, lookupEnv: lookupEnv, environ: os.Environ, stdoutTTY: isTerminal(stdout)}
 }
 
 // commands is the explicit registry of subcommands, in the order help lists them.
 func commands() []command {
 	return []command{
+		{"run", "run a load test script (k6-compatible JavaScript or TypeScript)", (*app).runCmd},
+		{"inspect", "print a script's resolved options and scenarios as JSON", (*app).inspectCmd},
 		{"version", "print the nnjs version", (*app).versionCmd},
 		{"help", "show help for nnjs or a command", (*app).helpCmd},
+		{"seed", "prepare a staging database: schema, staging marker, reserved members (--reset after a run)", (*app).seedCmd},
+		{"validate", "check that a staging database is ready for a load test", (*app).validateCmd},
+		{"integrity", "post-run integrity checks of ledger, orders, points and commissions (--baseline before the run)", (*app).integrityCmd},
 	}
 }
 
@@ -99,4 +109,31 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// parseArgs parses flags and expects exactly nargs positional arguments named what. done is
+// true when the command must return code now (help shown or bad arguments).
+func (a *app) parseArgs(fs *pflag.FlagSet, args []string, nargs int, what string) (code int, done bool) {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, pflag.ErrHelp):
+		return exitOK, true
+	case err != nil:
+		fmt.Fprintf(a.stderr, "nnjs %s: %v (see 'nnjs %s --help')\n", fs.Name(), err, fs.Name())
+		return exitInvalidConfig, true
+	case fs.NArg() != nargs:
+		fmt.Fprintf(a.stderr, "nnjs %s: want %s, got %d arguments (see 'nnjs %s --help')\n", fs.Name(), what, fs.NArg(), fs.Name())
+		return exitInvalidConfig, true
+	}
+	return exitOK, false
+}
+
+// fail prints err for command cmd and returns its exit code (see exitErr).
+func (a *app) fail(cmd string, err error) int {
+	fmt.Fprintf(a.stderr, "nnjs %s: %v\n", cmd, err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitScriptException
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs nnjs and wrk side by side against the same tiny loopback server (examples/target).
+# Server pinned to CPU 0, generator to CPU 1, 50 VUs/connections, DURATION each, ROUNDS rounds
+# alternating the two. Prints requests/s and generator CPU-seconds per 10k requests.
+#
+#   bench/http-vs-wrk.sh            # ROUNDS=3 DURATION=15s
+#   ROUNDS=5 DURATION=15s bench/http-vs-wrk.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-15s}
+CONNS=${CONNS:-50}
+ADDR=${ADDR:-127.0.0.1:8091}
+OUT=bench/results
+mkdir -p "$OUT" bin
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  else echo "bench: wrk is missing: apt-get install wrk" >&2; exit 1; fi
+fi
+go build -o bin/ ./cmd/nnjs ./examples/target
+
+taskset -c 0 bin/target --listen "$ADDR" >"$OUT/target.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -fsS "http://$ADDR/" >/dev/null 2>&1 && break; sleep 0.1; done
+
+secs=${DURATION%s}
+# timed CMD...: runs CMD on CPU 1; cpu then prints its user+sys seconds.
+timed() { /usr/bin/time -f '%U %S' -o "$OUT/time.txt" taskset -c 1 "$@"; }
+cpu() { awk '{print $1+$2}' "$OUT/time.txt"; }
+
+printf '%-6s %-5s %12s %14s\n' round tool 'req/s' 'cpu-s/10k req'
+for r in $(seq "$ROUNDS"); do
+  timed wrk -t1 -c"$CONNS" -d"$DURATION" --latency "http://$ADDR/" >"$OUT/wrk.txt"
+  c=$(cpu)
+  n=$(awk '/requests in/ {print $1}' "$OUT/wrk.txt")
+  awk -v r="$r" -v n="$n" -v c="$c" -v s="$secs" 'BEGIN{printf "%-6s %-5s %12.0f %14.3f\n", r, "wrk", n/s, c/n*10000}'
+
+  timed bin/nnjs run -q --no-summary -u "$CONNS" -d "$DURATION" -e TARGET="http://$ADDR/" \
+    --summary-export "$OUT/nnjs.json" bench/http.js >/dev/null
+  c=$(cpu)
+  n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["count"])' "$OUT/nnjs.json")
+  awk -v r="$r" -v n="$n" -v c="$c" -v s="$secs" 'BEGIN{printf "%-6s %-5s %12.0f %14.3f\n", r, "nnjs", n/s, c/n*10000}'
+done

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestIntegrityCommand(t *testing.T) {
+	dbURL, name := stagingURL(t)
+	env := map[string]string{"DATABASE_URL": dbURL, "USER": "ci"}
+	code, _, errOut := run(env, "seed", "--init", "--i-know-this-is-staging="+name, "--count", "12", "--tree", "kary", "--fanout", "2")
+	require.Equal(t, exitOK, code, errOut)
+
+	code, out, errOut := run(env, "integrity", "--baseline", "--count", "12")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "for members 80000-80011: 12 members, 12 wallets, 0 paid orders")
+
+	jsonPath := filepath.Join(t.TempDir(), "report.json")
+	code, out, errOut = run(env, "integrity", "--count", "12", "--payments-ok", "0", "--json", jsonPath)
+	require.Equal(t, exitOK, code, out+errOut)
+	assert.Regexp(t, `(?m)^C19\s+critical\s+pass\s+0\s`, out)
+	assert.Regexp(t, `(?m)^R03\s+critical\s+pass\s+0\s`, out)
+	assert.Contains(t, out, "OK: 28 passed, 0 failed, 0 errors, 1 skipped")
+	var rep struct {
+		Results []struct{ ID, Status string }
+	}
+	b, err := os.ReadFile(jsonPath)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &rep))
+	assert.Len(t, rep.Results, 29)
+
+	psql(t, dbURL, `UPDATE users SET pvg_cache = pvg_cache + 7 WHERE member_id = 80000`)
+	code, out, _ = run(env, "integrity", "--count", "12")
+	assert.Equal(t, exitIntegrity, code)
+	assert.Regexp(t, `(?m)^C19\s+critical\s+FAIL\s+1\s`, out)
+	assert.Regexp(t, `(?m)^\s+80000\s+0\s+7\s+7\s+0\s*$`, out, "the violating row with its key")
+	assert.NotContains(t, out, testPassword)
+}
+
+func TestIntegrityCustomChecksAndWarnings(t *testing.T) {
+	dbURL, name := stagingURL(t)
+	env := map[string]string{"DATABASE_URL": dbURL, "USER": "ci"}
+	code, _, errOut := run(env, "seed", "--init", "--i-know-this-is-staging="+name, "--count", "5")
+	require.Equal(t, exitOK, code, errOut)
+
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "rich_wallets.sql"), []byte(
+		"-- severity: warning\n-- explain: no wallet above 1,000 MXN\nSELECT member_id, balance FROM wallets WHERE member_id BETWEEN $1 AND $2 AND balance > 1000;\n"), 0o600))
+	code, out, errOut := run(env, "integrity", "--count", "5", "--checks", dir)
+	assert.Equal(t, exitOK, code, "a failing warning does not fail the run: "+errOut)
+	assert.Regexp(t, `(?m)^rich_wallets\s+warning\s+FAIL\s+5\s+no wallet above 1,000 MXN`, out)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "poor_wallets.sql"), []byte(
+		"SELECT member_id FROM wallets WHERE member_id BETWEEN $1 AND $2 AND balance > 0"), 0o600))
+	code, out, _ = run(env, "integrity", "--count", "5", "--checks", dir)
+	assert.Equal(t, exitIntegrity, code, "custom checks are critical by default")
+	assert.Regexp(t, `(?m)^poor_wallets\s+critical\s+FAIL\s+5\s`, out)
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "C01.sql"), []byte("SELECT 1"), 0o600))
+	code, _, errOut = run(env, "integrity", "--count", "5", "--checks", dir)
+	assert.Equal(t, exitInvalidConfig, code)
+	assert.Contains(t, errOut, "id C01 is already used")
+}
+
+func TestIntegrityRefusalsAndUnreachableDatabase(t *testing.T) {
+	bad := "postgres://nnjs:" + testPassword + "@127.0.0.1:1/staging?sslmode=disable&connect_timeout=2"
+	code, out, errOut := run(nil, "integrity", "--db", bad)
+	assert.Equal(t, exitDatabase, code)
+	assert.Contains(t, errOut, "postgres://nnjs:xxxxx@127.0.0.1:1/staging")
+	assert.NotContains(t, out+errOut, testPassword)
+
+	dbURL, name := stagingURL(t)
+	code, _, errOut = run(nil, "integrity", "--baseline", "--db", dbURL)
+	assert.Equal(t, exitDatabase, code, "the baseline writes, so it needs a staging database")
+	assert.Contains(t, errOut, "--i-know-this-is-staging="+name)
+
+	code, _, _ = run(nil, "integrity", "--db", dbURL, "--limit", "0")
+	assert.Equal(t, exitInvalidConfig, code)
+	code, out, _ = run(nil, "integrity", "--help")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "--payments-ok")
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/engine/summary"
+)
+
+const runHelp = `Usage: nnjs run [flags] SCRIPT
+
+Run a load test script (JavaScript or TypeScript, k6 script model).
+
+  nnjs run script.js                        # as the script's options say
+  nnjs run -u 50 -d 30s script.js            # 50 VUs for 30 seconds (constant-vus)
+  nnjs run -i 100 -u 10 script.js            # 100 iterations shared by 10 VUs
+  nnjs run -s 30s:20 -s 1m:20 -s 10s:0 s.js  # ramp to 20 VUs, hold, ramp down
+  nnjs run -e TARGET=http://127.0.0.1:8080 --summary-export out.json script.js
+
+Flags override the script's options (as in k6): -u/-d/-i/-s replace the script's
+scenarios. The process environment, --env-file and -e are visible in __ENV (-e wins).
+
+Exit codes: 0 ok, 99 thresholds crossed, 100 setup timeout, 101 teardown timeout,
+104 invalid options, 105 stopped by a signal, 107 script error, 108 test.abort().
+
+Flags:
+`
+
+// runFlags are the parsed flags of `nnjs run`.
+type runFlags struct {
+	vus           int64
+	duration      string
+	iterations    int64
+	stages        []string
+	env           []string
+	envFile       string
+	summaryExport string
+	noSummary     bool
+	trendStats    string
+	quiet         bool
+	noColor       bool
+	noSetup       bool
+	noTeardown    bool
+	tags          []string
+}
+
+func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
+	f := &runFlags{}
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.SortFlags = false
+	fs.Int64VarP(&f.vus, "vus", "u", 0, "number of VUs to run concurrently")
+	fs.StringVarP(&f.duration, "duration", "d", "", "test duration (e.g. 30s, 1m30s); with -u: constant-vus")
+	fs.Int64VarP(&f.iterations, "iterations", "i", 0, "total iterations shared by the VUs (shared-iterations)")
+	fs.StringArrayVarP(&f.stages, "stage", "s", nil, "ramping stage DURATION:TARGET, repeatable (ramping-vus)")
+	fs.StringArrayVarP(&f.env, "env", "e", nil, "set KEY=VALUE in __ENV, repeatable")
+	fs.StringVar(&f.envFile, "env-file", "", "read KEY=VALUE lines (dotenv) into __ENV")
+	fs.StringArrayVar(&f.tags, "tag", nil, "add a tag KEY=VALUE to every sample, repeatable")
+	fs.StringVar(&f.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6 summary-export format) to FILE")
+	fs.BoolVar(&f.noSummary, "no-summary", false, "do not print the end-of-test summary")
+	fs.StringVar(&f.trendStats, "summary-trend-stats", "", "trend stats in the summary (default avg,min,med,max,p(90),p(95))")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress output")
+	fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output")
+	fs.BoolVar(&f.noSetup, "no-setup", false, "do not run setup()")
+	fs.BoolVar(&f.noTeardown, "no-teardown", false, "do not run teardown()")
+	return fs, f
+}
+
+// options turns the flags the user set into an options layer that goes over the script's.
+func (f *runFlags) options(fs *pflag.FlagSet) (options.Options, error) {
+	var o options.Options
+	if fs.Changed("vus") {
+		if f.vus < 0 {
+			return o, fmt.Errorf("--vus: %d is negative", f.vus)
+		}
+		o.VUs = &f.vus
+	}
+	if fs.Changed("duration") {
+		d, err := options.ParseDuration(f.duration)
+		if err != nil {
+			return o, fmt.Errorf("--duration: %w", err)
+		}
+		o.Duration = &d
+	}
+	if fs.Changed("iterations") {
+		if f.iterations < 0 {
+			return o, fmt.Errorf("--iterations: %d is negative", f.iterations)
+		}
+		o.Iterations = &f.iterations
+	}
+	for _, s := range f.stages {
+		st, err := parseStage(s)
+		if err != nil {
+			return o, err
+		}
+		o.Stages = append(o.Stages, st)
+	}
+	if fs.Changed("summary-trend-stats") {
+		o.SummaryTrendStats = splitList(f.trendStats)
+		if err := summary.ValidateTrendStats(o.SummaryTrendStats); err != nil {
+			return o, fmt.Errorf("--summary-trend-stats: %w", err)
+		}
+	}
+	if len(f.tags) > 0 {
+		tags, err := parsePairs("--tag", f.tags)
+		if err != nil {
+			return o, err
+		}
+		o.Tags = tags
+	}
+	return o, nil
+}
+
+// parseStage parses a -s/--stage value "DURATION:TARGET" (e.g. 30s:100).
+func parseStage(s string) (options.Stage, error) {
+	dur, target, ok := strings.Cut(s, ":")
+	if !ok {
+		return options.Stage{}, fmt.Errorf("--stage %q: want DURATION:TARGET, e.g. 30s:100", s)
+	}
+	d, err := options.ParseDuration(dur)
+	if err != nil {
+		return options.Stage{}, fmt.Errorf("--stage %q: %w", s, err)
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(target), 10, 64)
+	if err != nil || n < 0 {
+		return options.Stage{}, fmt.Errorf("--stage %q: target %q is not a whole number >= 0", s, target)
+	}
+	return options.Stage{Duration: d, Target: n}, nil
+}
+
+// parsePairs parses repeated KEY=VALUE flag values.
+func parsePairs(flag string, vals []string) (map[string]string, error) {
+	out := make(map[string]string, len(vals))
+	for _, kv := range vals {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%s %q: want KEY=VALUE", flag, kv)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

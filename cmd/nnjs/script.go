@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"strings"
+
+	"github.com/nnprotect/nnjs/engine/executor"
+	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/engine/summary"
+	"github.com/nnprotect/nnjs/engine/threshold"
+	"github.com/nnprotect/nnjs/jsapi"
+	"github.com/nnprotect/nnjs/jsapi/k6http"
+	"github.com/nnprotect/nnjs/jsapi/modules"
+)
+
+// script is a compiled test with its resolved options, ready to run: what `run` executes and
+// `inspect` prints. Everything that can be wrong with a script is found while building it,
+// before any load.
+type script struct {
+	path       string
+	prog       *jsapi.Program
+	modules    *modules.Registry
+	registry   *metrics.Registry
+	env        map[string]string
+	opts       options.Options
+	scenarios  []executor.Config
+	thresholds *threshold.Set
+}
+
+// exitError carries the exit code an error maps to.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func exitErr(code int, err error) error { return &exitError{code: code, err: err} }
+
+// newModules returns the built-in JS modules of one run.
+func newModules() *modules.Registry {
+	mods := jsapi.DefaultModules()
+	mods.Register(k6http.New(k6http.Config{}), "k6/http", "nnjs/http")
+	return mods
+}
+
+// loadScript compiles path, reads its options with env as __ENV, layers cli on top and
+// validates scenarios and thresholds.
+func loadScript(ctx context.Context, path string, env map[string]string, cli options.Options) (*script, error) {
+	s := &script{path: path, modules: newModules(), registry: metrics.NewRegistry(), env: env}
+	prog, err := jsapi.Compile(path, jsapi.CompileOptions{Modules: s.modules})
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, exitErr(exitInvalidConfig, fmt.Errorf("script %s not found", path))
+		}
+		return nil, exitErr(exitScriptException, err)
+	}
+	s.prog = prog
+	raw, err := prog.Probe(ctx, env, s.registry)
+	if err != nil {
+		return nil, exitErr(exitScriptException, err)
+	}
+	opts, err := options.Parse(raw)
+	if err != nil {
+		return nil, exitErr(exitInvalidConfig, err)
+	}
+	s.opts = opts.Apply(cli)
+	if err := validateSummaryOptions(s.opts); err != nil {
+		return nil, exitErr(exitInvalidConfig, err)
+	}
+	if s.scenarios, err = executor.FromOptions(s.opts); err != nil {
+		return nil, exitErr(exitInvalidConfig, err)
+	}
+	if s.thresholds, err = threshold.New(s.registry, s.opts.Thresholds); err != nil {
+		return nil, exitErr(exitInvalidConfig, err)
+	}
+	return s, nil
+}
+
+func validateSummaryOptions(o options.Options) error {
+	if len(o.SummaryTrendStats) > 0 {
+		if err := summary.ValidateTrendStats(o.SummaryTrendStats); err != nil {
+			return fmt.Errorf("options.summaryTrendStats: %w", err)
+		}
+	}
+	if o.SummaryTimeUnit != "" {
+		if err := summary.ValidateTimeUnit(o.SummaryTimeUnit); err != nil {
+			return fmt.Errorf("options.summaryTimeUnit: %w", err)
+		}
+	}
+	return nil
+}
+
+// scriptEnv builds __ENV: the process environment, then --env-file, then -e (last wins).
+func (a *app) scriptEnv(envFile string, pairs []string) (map[string]string, error) {
+	env := map[string]string{}
+	for _, kv := range a.environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
+			env[k] = v
+		}
+	}
+	if envFile != "" {
+		vars, err := readEnvFile(envFile)
+		if err != nil {
+			return nil, fmt.Errorf("--env-file: %w", err)
+		}
+		maps.Copy(env, vars)
+	}
+	kv, err := parsePairs("--env", pairs)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(env, kv)
+	return env, nil
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/nnprotect/nnjs/seed"
+)
+
+const validateHelp = `Usage: nnjs validate [flags]
+
+Check that a staging database is ready for a payment load test, without writing anything:
+  connect         the database answers (its address is shown with the password masked)
+  marker          nnjs_meta marks it as staging (or --i-know-this-is-staging names it)
+  schema          the tables and columns the payment flow needs exist
+  products        the catalogue has products with an MXN price
+  reserved-range  members --first..--first+--count-1 have users, ACTIVE wallets, tree paths
+  period          exactly one open period covers now in the app's time (UTC-6)
+
+Each check prints PASS or FAIL. Exit code 0 when all pass, 112 when a check fails, 111 when
+the database cannot be reached, 104 for bad flags.
+
+  nnjs validate --env-file .env.staging
+
+Flags:
+`
+
+func (a *app) validateCmd(args []string) int {
+	var d dbFlags
+	cfg := seed.DefaultConfig()
+	fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	d.register(fs)
+	addRangeFlags(fs, &cfg)
+	fs.StringVar(&cfg.ConfirmDatabase, "i-know-this-is-staging", "", "accept this database name instead of the nnjs_meta marker")
+	if done, code := a.parseFlags(fs, validateHelp, args); done {
+		return code
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(a.stderr, "nnjs validate: %v\n", err)
+		return exitInvalidConfig
+	}
+	pool, code := a.connect("validate", d)
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	defer tw.Flush()
+	if pool == nil {
+		if code == exitDatabase {
+			fmt.Fprintln(tw, "FAIL\tconnect\tthe database cannot be reached (see above)")
+		}
+		return code
+	}
+	defer pool.Close()
+	fmt.Fprintln(tw, "PASS\tconnect\tthe database answers")
+	report := seed.Validate(a.ctx, pool, cfg, time.Now())
+	for _, c := range report.Checks {
+		status := "PASS"
+		if !c.OK {
+			status = "FAIL"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", status, c.Name, seed.MaskURL(c.Detail))
+	}
+	if !report.OK() {
+		fmt.Fprintf(tw, "\n%d check(s) failed: %v\n", len(report.Failed()), report.Failed())
+		return exitValidationFailed
+	}
+	return exitOK
+}
