@@ -44,8 +44,8 @@ func (a *app) runCmd(args []string) int {
 	return a.execute(s, f)
 }
 
-// run is one execution of a script: the engine, its metrics and the loops around it.
-type run struct {
+// execution is one run of a script: the engine, its metrics and the loops around it.
+type execution struct {
 	*script
 	flags     *runFlags
 	collector *metrics.Collector
@@ -55,7 +55,7 @@ type run struct {
 }
 
 func (a *app) execute(s *script, f *runFlags) int {
-	r := &run{script: s, flags: f, start: time.Now()}
+	r := &execution{script: s, flags: f, start: time.Now()}
 	r.collector = metrics.NewCollector(s.registry, metrics.CollectorConfig{})
 	runner, err := jsapi.NewRunner(s.prog, jsapi.RunnerConfig{
 		Modules: s.modules, Registry: s.registry, NewRecorder: r.collector.Recorder,
@@ -102,7 +102,7 @@ func (a *app) execute(s *script, f *runFlags) int {
 
 // watchThresholds evaluates thresholds on every snapshot tick and aborts the run when one with
 // abortOnFail fails.
-func (r *run) watchThresholds(ctx context.Context) {
+func (r *execution) watchThresholds(ctx context.Context) {
 	t := time.NewTicker(thresholdEvery)
 	defer t.Stop()
 	for {
@@ -154,7 +154,7 @@ func runExitCode(err error, thresholdsFailed bool) int {
 }
 
 // report prints the summary (or runs handleSummary) and writes --summary-export.
-func (a *app) report(r *run, res threshold.Results) error {
+func (a *app) report(r *execution, res threshold.Results) error {
 	rep, err := summary.Data(summary.Input{
 		Snapshot: r.collector.Snapshot(), Results: res, Options: r.opts,
 		NoColor: r.flags.noColor, IsStdOutTTY: a.stdoutTTY, IsStdErrTTY: isTerminal(a.stderr),
