@@ -33,6 +33,9 @@ func (a *app) runCmd(args []string) int {
 	if err != nil {
 		return a.fail("run", exitErr(exitInvalidConfig, err))
 	}
+	if _, err := parseOutputs(f.out); err != nil {
+		return a.fail("run", exitErr(exitInvalidConfig, err))
+	}
 	env, err := a.scriptEnv(f.envFile, f.env)
 	if err != nil {
 		return a.fail("run", exitErr(exitInvalidConfig, err))
@@ -161,6 +164,12 @@ func (a *app) report(r *execution, res threshold.Results) error {
 	})
 	if err != nil {
 		return fmt.Errorf("summary: %w", err)
+	}
+	files, _ := parseOutputs(r.flags.out) // validated before the run
+	if files.result != "" {
+		if err := writeResult(files.result, r.path, r.opts, r.collector.Snapshot()); err != nil {
+			return err
+		}
 	}
 	if r.flags.summaryExport != "" {
 		b, err := summary.Export(rep)

@@ -46,6 +46,7 @@ type runFlags struct {
 	noSetup       bool
 	noTeardown    bool
 	tags          []string
+	out           []string
 }
 
 func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
@@ -60,6 +61,7 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.StringArrayVarP(&f.env, "env", "e", nil, "set KEY=VALUE in __ENV, repeatable")
 	fs.StringVar(&f.envFile, "env-file", "", "read KEY=VALUE lines (dotenv) into __ENV")
 	fs.StringArrayVar(&f.tags, "tag", nil, "add a tag KEY=VALUE to every sample, repeatable")
+	fs.StringArrayVarP(&f.out, "out", "o", nil, "also write results: result=FILE (exact aggregates for 'nnjs merge'), repeatable")
 	fs.StringVar(&f.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6 summary-export format) to FILE")
 	fs.BoolVar(&f.noSummary, "no-summary", false, "do not print the end-of-test summary")
 	fs.StringVar(&f.trendStats, "summary-trend-stats", "", "trend stats in the summary (default avg,min,med,max,p(90),p(95))")

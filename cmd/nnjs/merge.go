@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+
+	"github.com/spf13/pflag"
+
+	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/engine/summary"
+	"github.com/nnprotect/nnjs/engine/threshold"
+)
+
+const mergeHelp = `Usage: nnjs merge [flags] RESULT...
+
+Combine the result files of several nnjs processes (for example the N execution segments of
+one test, each run with --out result=FILE) into one summary. Counters add up exactly and
+trend percentiles are the true percentiles of all samples (within HDR precision), because
+each file carries the full histograms. The thresholds of the first file are evaluated on the
+merged data: the exit code is 99 when one is crossed, as for 'nnjs run'.
+
+  nnjs merge seg-0.result seg-1.result seg-2.result --summary-export total.json
+
+Flags:
+`
+
+func (a *app) mergeCmd(args []string) int {
+	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	var export, out string
+	var noColor bool
+	fs.StringVar(&export, "summary-export", "", "write the merged summary as JSON (k6 summary-export format) to FILE")
+	fs.StringVar(&out, "out", "", "also write the merged result to FILE (mergeable again)")
+	fs.BoolVar(&noColor, "no-color", false, "no ANSI colours in the output")
+	fs.Usage = func() { fmt.Fprint(a.stdout, mergeHelp, fs.FlagUsages()) }
+	if err := fs.Parse(args); err != nil {
+		if err == pflag.ErrHelp {
+			return exitOK
+		}
+		return a.fail("merge", exitErr(exitInvalidConfig, err))
+	}
+	if fs.NArg() == 0 {
+		return a.fail("merge", exitErr(exitInvalidConfig, fmt.Errorf("want one or more RESULT files (see 'nnjs merge --help')")))
+	}
+	reg := metrics.NewRegistry()
+	first, merged, err := mergeResults(reg, fs.Args(), a)
+	if err != nil {
+		return a.fail("merge", exitErr(exitInvalidConfig, err))
+	}
+	opts := options.Options{Thresholds: first.Thresholds, SummaryTrendStats: first.SummaryTrendStats, SummaryTimeUnit: first.SummaryTimeUnit}
+	ths, err := threshold.New(reg, opts.Thresholds)
+	if err != nil {
+		return a.fail("merge", exitErr(exitInvalidConfig, err))
+	}
+	res := ths.Evaluate(merged)
+	rep, err := summary.Data(summary.Input{Snapshot: merged, Results: res, Options: opts, NoColor: noColor, IsStdOutTTY: a.stdoutTTY})
+	if err != nil {
+		return a.fail("merge", err)
+	}
+	if export != "" {
+		b, err := summary.Export(rep)
+		if err == nil {
+			err = os.WriteFile(export, b, 0o644)
+		}
+		if err != nil {
+			return a.fail("merge", exitErr(exitInvalidConfig, fmt.Errorf("--summary-export: %w", err)))
+		}
+	}
+	if out != "" {
+		if err := writeResult(out, first.Script, opts, merged); err != nil {
+			return a.fail("merge", exitErr(exitInvalidConfig, err))
+		}
+	}
+	if err := summary.WriteText(a.stdout, rep, summary.TextOptions{NoColor: noColor || !a.stdoutTTY}); err != nil {
+		return a.fail("merge", err)
+	}
+	if res.Failed() {
+		return exitThresholds
+	}
+	return exitOK
+}
+
+// mergeResults decodes every file into reg and merges their snapshots.
+func mergeResults(reg *metrics.Registry, paths []string, a *app) (resultFile, *metrics.Snapshot, error) {
+	var first resultFile
+	var merged *metrics.Snapshot
+	for i, p := range paths {
+		rf, snap, err := readResult(p, reg)
+		if err != nil {
+			return first, nil, err
+		}
+		if i == 0 {
+			first, merged = rf, snap
+			continue
+		}
+		if !reflect.DeepEqual(rf.Thresholds, first.Thresholds) {
+			fmt.Fprintf(a.stderr, "nnjs merge: warning: %s has other thresholds than %s; using those of %s\n", p, paths[0], paths[0])
+		}
+		merged.Merge(snap)
+	}
+	return first, merged, nil
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/engine/options"
+)
+
+// resultFormat names the version of the result file layout.
+const resultFormat = "nnjs-result/1"
+
+// resultFile is what `--out result=FILE` writes and `nnjs merge` reads: the run's complete
+// aggregates (exact counters and HDR histograms) plus what is needed to judge them again.
+type resultFile struct {
+	Format            string                        `json:"format"`
+	Script            string                        `json:"script"`
+	ExecutionSegment  string                        `json:"executionSegment,omitempty"`
+	Thresholds        map[string]options.Thresholds `json:"thresholds,omitempty"`
+	SummaryTrendStats []string                      `json:"summaryTrendStats,omitempty"`
+	SummaryTimeUnit   string                        `json:"summaryTimeUnit,omitempty"`
+	// Snapshot is metrics.Snapshot.MarshalBinary (base64 in the JSON).
+	Snapshot []byte `json:"snapshot"`
+}
+
+// outputs are the parsed --out flags.
+type outputs struct {
+	result string // result=FILE
+}
+
+// outputTypes lists the --out types nnjs knows, for the error message.
+const outputTypes = "result=FILE"
+
+func parseOutputs(vals []string) (outputs, error) {
+	var o outputs
+	for _, v := range vals {
+		typ, dest, ok := strings.Cut(v, "=")
+		switch {
+		case !ok || dest == "":
+			return o, fmt.Errorf("--out %q: want TYPE=DESTINATION (allowed: %s)", v, outputTypes)
+		case typ == "result":
+			o.result = dest
+		default:
+			return o, fmt.Errorf("--out %q: unknown output type %q (allowed: %s)", v, typ, outputTypes)
+		}
+	}
+	return o, nil
+}
+
+func writeResult(path, script string, opts options.Options, snap *metrics.Snapshot) error {
+	b, err := snap.MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("result %s: %w", path, err)
+	}
+	js, err := json.Marshal(resultFile{
+		Format: resultFormat, Script: script, ExecutionSegment: opts.ExecutionSegment,
+		Thresholds: opts.Thresholds, SummaryTrendStats: opts.SummaryTrendStats,
+		SummaryTimeUnit: opts.SummaryTimeUnit, Snapshot: b,
+	})
+	if err != nil {
+		return fmt.Errorf("result %s: %w", path, err)
+	}
+	if err := os.WriteFile(path, js, 0o644); err != nil {
+		return fmt.Errorf("result: %w", err)
+	}
+	return nil
+}
+
+var errNotResult = errors.New("not an nnjs result file (write one with: nnjs run --out result=FILE)")
+
+func readResult(path string, reg *metrics.Registry) (resultFile, *metrics.Snapshot, error) {
+	var rf resultFile
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return rf, nil, err
+	}
+	if err := json.Unmarshal(b, &rf); err != nil || rf.Format != resultFormat {
+		return rf, nil, fmt.Errorf("%s: %w", path, errNotResult)
+	}
+	snap, err := metrics.DecodeSnapshot(reg, rf.Snapshot)
+	if err != nil {
+		return rf, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rf, snap, nil
+}
