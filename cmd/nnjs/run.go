@@ -40,7 +40,7 @@ func (a *app) runCmd(args []string) int {
 	if err != nil {
 		return a.fail("run", exitErr(exitInvalidConfig, err))
 	}
-	s, err := loadScript(a.ctx, fs.Arg(0), env, cli)
+	s, err := loadScript(a.ctx, fs.Arg(0), env, cli, f.db)
 	if err != nil {
 		return a.fail("run", err)
 	}
@@ -55,6 +55,7 @@ type execution struct {
 	runner    *jsapi.Runner
 	engine    *engine.Engine
 	start     time.Time
+	db        dbReport
 }
 
 func (a *app) execute(s *script, f *runFlags) int {
@@ -76,6 +77,11 @@ func (a *app) execute(s *script, f *runFlags) int {
 	if err != nil {
 		return a.fail("run", exitErr(exitInvalidConfig, err))
 	}
+	defer s.db.close()
+	if err := s.db.start(a.ctx, r.collector.Recorder(0)); err != nil {
+		s.db.stopMonitor()
+		return a.fail("run", exitErr(exitDatabase, err))
+	}
 
 	loops, stopLoops := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -86,6 +92,7 @@ func (a *app) execute(s *script, f *runFlags) int {
 		wg.Go(func() { p.loop(loops) })
 	}
 	runErr := r.engine.Run(a.ctx)
+	s.db.stopMonitor() // its last sample goes into the final flush
 	stopLoops()
 	wg.Wait() // the collector has done its final flush
 
@@ -94,10 +101,36 @@ func (a *app) execute(s *script, f *runFlags) int {
 	if runErr != nil && code != exitThresholds {
 		fmt.Fprintf(a.stderr, "nnjs run: %v\n", runErr)
 	}
+	if code = r.checkDB(a, code); code == exitDatabase {
+		return code
+	}
 	if err := a.report(r, res); err != nil {
 		fmt.Fprintf(a.stderr, "nnjs run: %v\n", err)
 		if code == exitOK {
 			code = exitInvalidConfig
+		}
+	}
+	return code
+}
+
+// checkDB collects the monitor's report and runs the integrity checks; a critical integrity
+// failure makes the run exit with exitIntegrity, whatever the thresholds said.
+func (r *execution) checkDB(a *app, code int) int {
+	if r.db.monitor == nil && r.script.db.monitor != nil {
+		rep := r.script.db.monitor.Report()
+		r.db.monitor = &rep
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), summaryTimeout)
+	defer cancel()
+	rep, err := r.script.db.check(ctx, r.collector.Snapshot(), r.registry)
+	switch {
+	case err != nil:
+		fmt.Fprintf(a.stderr, "nnjs run: %v\n", err)
+		return exitDatabase
+	case rep != nil:
+		r.db.integrity = rep
+		if rep.CriticalFailed() {
+			return exitIntegrity
 		}
 	}
 	return code
@@ -172,7 +205,7 @@ func (a *app) report(r *execution, res threshold.Results) error {
 		}
 	}
 	if r.flags.summaryExport != "" {
-		b, err := summary.Export(rep)
+		b, err := r.db.extendJSON(summary.Export(rep))
 		if err != nil {
 			return fmt.Errorf("summary export: %w", err)
 		}
@@ -180,7 +213,13 @@ func (a *app) report(r *execution, res threshold.Results) error {
 			return fmt.Errorf("summary export: %w", err)
 		}
 	}
+	if r.flags.noSummary {
+		return nil // as in k6, --no-summary also skips handleSummary
+	}
 	data, err := rep.Map()
+	if err == nil {
+		err = r.db.addTo(data)
+	}
 	if err != nil {
 		return fmt.Errorf("summary: %w", err)
 	}
@@ -193,10 +232,10 @@ func (a *app) report(r *execution, res threshold.Results) error {
 	if handled && err == nil {
 		return a.writeOutputs(outs, filepath.Dir(r.path))
 	}
-	if r.flags.noSummary {
-		return nil
+	if err := summary.WriteText(a.stdout, rep, summary.TextOptions{NoColor: r.flags.noColor || !a.stdoutTTY}); err != nil {
+		return err
 	}
-	return summary.WriteText(a.stdout, rep, summary.TextOptions{NoColor: r.flags.noColor || !a.stdoutTTY})
+	return r.db.writeText(a.stdout)
 }
 
 // writeOutputs writes handleSummary's result: "stdout", "stderr" or a file path (relative paths

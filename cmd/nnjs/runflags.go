@@ -47,6 +47,7 @@ type runFlags struct {
 	noTeardown    bool
 	tags          []string
 	out           []string
+	db            dbFlagsRun
 }
 
 func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
@@ -62,8 +63,10 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.StringVar(&f.envFile, "env-file", "", "read KEY=VALUE lines (dotenv) into __ENV")
 	fs.StringArrayVar(&f.tags, "tag", nil, "add a tag KEY=VALUE to every sample, repeatable")
 	fs.StringArrayVarP(&f.out, "out", "o", nil, "also write results: result=FILE (exact aggregates for 'nnjs merge'), repeatable")
+	fs.StringVar(&f.db.monitorURL, "db-monitor", "", "sample this PostgreSQL database during the run (db_* metrics, lock waits, deadlocks)")
+	fs.StringVar(&f.db.integrityURL, "integrity", "", "take an integrity baseline before the load and run the integrity checks after it on this staging database")
 	fs.StringVar(&f.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6 summary-export format) to FILE")
-	fs.BoolVar(&f.noSummary, "no-summary", false, "do not print the end-of-test summary")
+	fs.BoolVar(&f.noSummary, "no-summary", false, "do not print the end-of-test summary nor call handleSummary (--summary-export and --out are still written)")
 	fs.StringVar(&f.trendStats, "summary-trend-stats", "", "trend stats in the summary (default avg,min,med,max,p(90),p(95))")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress output")
 	fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output")

@@ -30,6 +30,7 @@ type script struct {
 	opts       options.Options
 	scenarios  []executor.Config
 	thresholds *threshold.Set
+	db         *dbSide
 }
 
 // exitError carries the exit code an error maps to.
@@ -52,7 +53,7 @@ func newModules() *modules.Registry {
 
 // loadScript compiles path, reads its options with env as __ENV, layers cli on top and
 // validates scenarios and thresholds.
-func loadScript(ctx context.Context, path string, env map[string]string, cli options.Options) (*script, error) {
+func loadScript(ctx context.Context, path string, env map[string]string, cli options.Options, dbf dbFlagsRun) (*script, error) {
 	s := &script{path: path, modules: newModules(), registry: metrics.NewRegistry(), env: env}
 	prog, err := jsapi.Compile(path, jsapi.CompileOptions{Modules: s.modules})
 	if err != nil {
@@ -75,6 +76,9 @@ func loadScript(ctx context.Context, path string, env map[string]string, cli opt
 		return nil, exitErr(exitInvalidConfig, err)
 	}
 	if s.scenarios, err = executor.FromOptions(s.opts); err != nil {
+		return nil, exitErr(exitInvalidConfig, err)
+	}
+	if s.db, err = planDB(s.opts, dbf, s.registry); err != nil {
 		return nil, exitErr(exitInvalidConfig, err)
 	}
 	if s.thresholds, err = threshold.New(s.registry, s.opts.Thresholds); err != nil {

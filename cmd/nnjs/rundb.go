@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/nnprotect/nnjs/engine/dbmon"
+	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/integrity"
+	"github.com/nnprotect/nnjs/seed"
+)
+
+// dbFlagsRun are the database flags of `nnjs run`; they override options.db and
+// options.integrity.
+type dbFlagsRun struct {
+	monitorURL   string // --db-monitor URL
+	integrityURL string // --integrity URL
+}
+
+// integrityOptions is options.integrity: integrity checks around the run.
+//
+//	integrity: { url: 'postgres://...', checks: 'nnprotect' | 'path/to/dir',
+//	             first: 80000, count: 200,
+//	             reconcile: { paymentsOk: 'payments_ok', paymentsFailed: 'payments_failed' } }
+type integrityOptions struct {
+	URL       string `json:"url"`
+	Checks    string `json:"checks"`
+	First     int64  `json:"first"`
+	Count     int64  `json:"count"`
+	Reconcile struct {
+		PaymentsOK     string `json:"paymentsOk"`
+		PaymentsFailed string `json:"paymentsFailed"`
+	} `json:"reconcile"`
+}
+
+// Default reconciliation counters: a scenario that counts its payments in Counters with
+// these names is reconciled against the database without any configuration.
+const (
+	defaultPaymentsOK     = "payments_ok"
+	defaultPaymentsFailed = "payments_failed"
+)
+
+// dbSide is the database part of a run: the live monitor and the integrity checks.
+type dbSide struct {
+	monitor   *dbmon.Monitor
+	integrity *integrityOptions
+	pool      *pgxpool.Pool // the integrity checks' own pool
+}
+
+// planDB reads options.db and options.integrity (with the flags on top). It registers the
+// monitor's metrics in reg, so thresholds on db_* resolve. Nothing connects yet.
+func planDB(o options.Options, f dbFlagsRun, reg *metrics.Registry) (*dbSide, error) {
+	d := &dbSide{}
+	cfg, err := dbmon.ParseOptions(o.Extra["db"])
+	if err != nil {
+		return nil, fmt.Errorf("options.%w", err)
+	}
+	if f.monitorURL != "" {
+		cfg.URL, cfg.Enabled = f.monitorURL, true
+	}
+	if cfg.Enabled {
+		if d.monitor, err = dbmon.New(cfg, reg); err != nil {
+			return nil, fmt.Errorf("options.db.monitor: %w", err)
+		}
+	}
+	if raw, ok := o.Extra["integrity"]; ok || f.integrityURL != "" {
+		iopt := &integrityOptions{First: seed.DefaultConfig().First, Count: int64(seed.DefaultConfig().Count)}
+		if ok {
+			if err := json.Unmarshal(raw, iopt); err != nil {
+				return nil, fmt.Errorf("options.integrity: %w", err)
+			}
+		}
+		if f.integrityURL != "" {
+			iopt.URL = f.integrityURL
+		}
+		switch {
+		case iopt.URL == "":
+			return nil, errors.New("options.integrity.url: missing (or pass --integrity URL)")
+		case iopt.Count <= 0:
+			return nil, fmt.Errorf("options.integrity.count: %d must be > 0", iopt.Count)
+		}
+		if iopt.Checks == "nnprotect" {
+			iopt.Checks = ""
+		}
+		d.integrity = iopt
+	}
+	return d, nil
+}
+
+func (d *dbSide) rng() integrity.Range {
+	return integrity.Range{First: d.integrity.First, Last: d.integrity.First + d.integrity.Count - 1}
+}
+
+// start takes the integrity baseline, then connects the monitor (so the baseline's own writes
+// are not counted as the run's); it runs before any load.
+func (d *dbSide) start(ctx context.Context, rec metrics.Recorder) error {
+	if d.integrity != nil {
+		pool, err := seed.Open(ctx, d.integrity.URL)
+		if err != nil {
+			return fmt.Errorf("integrity: %w", err)
+		}
+		d.pool = pool
+		if err := seed.Guard(ctx, pool); err != nil {
+			return fmt.Errorf("integrity baseline: %w", err)
+		}
+		if _, err := integrity.TakeBaseline(ctx, pool, d.rng()); err != nil {
+			return fmt.Errorf("integrity baseline: %w", err)
+		}
+	}
+	if d.monitor != nil {
+		if err := d.monitor.Start(context.Background(), rec); err != nil {
+			return fmt.Errorf("database monitor: %w", err)
+		}
+	}
+	return nil
+}
+
+// stopMonitor takes the monitor's last sample; call it after the load's connections are
+// closed and before the metrics' final flush.
+func (d *dbSide) stopMonitor() {
+	if d.monitor != nil {
+		d.monitor.Stop()
+	}
+}
+
+// check runs the integrity checks after the run, reconciling the scenario's payment
+// counters when it has them.
+func (d *dbSide) check(ctx context.Context, snap *metrics.Snapshot, reg *metrics.Registry) (*integrity.Report, error) {
+	if d.integrity == nil || d.pool == nil {
+		return nil, nil
+	}
+	opts := integrity.Options{Range: d.rng(), ExtraDir: d.integrity.Checks}
+	okName, failedName := d.integrity.Reconcile.PaymentsOK, d.integrity.Reconcile.PaymentsFailed
+	if okName == "" {
+		okName = defaultPaymentsOK
+	}
+	if failedName == "" {
+		failedName = defaultPaymentsFailed
+	}
+	if m := reg.Get(okName); m != nil && m.Type == metrics.Counter {
+		opts.Reconcile = &integrity.Reconcile{PaymentsOK: int64(snap.Aggregate(m, nil).Sum)}
+		if m := reg.Get(failedName); m != nil && m.Type == metrics.Counter {
+			n := int64(snap.Aggregate(m, nil).Sum)
+			opts.Reconcile.PaymentsFailed = &n
+		}
+	}
+	rep, err := integrity.Run(ctx, d.pool, opts)
+	if err != nil {
+		return nil, fmt.Errorf("integrity: %w", err)
+	}
+	return &rep, nil
+}
+
+func (d *dbSide) close() {
+	if d.pool != nil {
+		d.pool.Close()
+	}
+}
+
+// dbReport is what the database side adds to the summary, the export and handleSummary's data.
+type dbReport struct {
+	monitor   *dbmon.Report
+	integrity *integrity.Report
+}
+
+// addTo adds "db" and "integrity" keys to a summary object (handleSummary data or export).
+func (r dbReport) addTo(m map[string]any) error {
+	if r.monitor != nil {
+		m["db"] = r.monitor
+	}
+	if r.integrity != nil {
+		b, err := r.integrity.JSON()
+		if err != nil {
+			return err
+		}
+		m["integrity"] = json.RawMessage(b)
+	}
+	return nil
+}
+
+// extendJSON adds the database keys to an exported summary document.
+func (r dbReport) extendJSON(doc []byte, err error) ([]byte, error) {
+	if err != nil || (r.monitor == nil && r.integrity == nil) {
+		return doc, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(doc, &m); err != nil {
+		return nil, err
+	}
+	if err := r.addTo(m); err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(m, "", "  ")
+}
+
+func (r dbReport) writeText(w io.Writer) error {
+	if r.monitor != nil {
+		if err := r.monitor.WriteText(w); err != nil {
+			return err
+		}
+	}
+	if r.integrity != nil {
+		return r.integrity.WriteText(w)
+	}
+	return nil
+}
