@@ -18,7 +18,7 @@ test: vet
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 demo: build
-	./examples/demo.sh
+	bash ./examples/demo.sh
 
 bench: build
 	./bench/http-vs-wrk.sh

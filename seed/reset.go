@@ -22,6 +22,13 @@ var removeSteps = []struct{ name, sql string }{
    OR wallet_transaction_id IN (SELECT id FROM nnjs_reset_ledger)`},
 	{"wallettransactions", `DELETE FROM wallettransactions WHERE id IN (SELECT id FROM nnjs_reset_ledger)`},
 	{"commissions", `DELETE FROM commissions WHERE id IN (SELECT id FROM nnjs_reset_commissions)`},
+	// The reference payment API's idempotency keys reference orders; the table exists only
+	// where that service ran.
+	{"idempotency keys", `DO $$ BEGIN
+  IF to_regclass('nnjs_idempotency_keys') IS NOT NULL THEN
+    DELETE FROM nnjs_idempotency_keys WHERE order_id IN (SELECT id FROM nnjs_reset_orders);
+  END IF;
+END $$`},
 	{"orderitems", `DELETE FROM orderitems WHERE order_id IN (SELECT id FROM nnjs_reset_orders)`},
 	{"orders", `DELETE FROM orders WHERE id IN (SELECT id FROM nnjs_reset_orders)`},
 	{"userrankhistory", `DELETE FROM userrankhistory WHERE member_id BETWEEN $1 AND $2`},

@@ -68,7 +68,10 @@ SELECT member_id, id, 10, 'MXN', 'Banco', '123', 'Load Test', 'PENDING' FROM wal
   referral_link = 'x' || member_id WHERE member_id BETWEEN 80001 AND 80005`,
 		`UPDATE users SET pvg_cache = 7325, sponsor_id = 90000 WHERE member_id = 80000`,
 		`UPDATE wallets SET balance = balance - 1996, updated_at = now(), status = 'SUSPENDED' WHERE member_id BETWEEN 80001 AND 80005`,
-		`DELETE FROM usertreepath WHERE descendant_id = 80007 AND depth = 1`)
+		`DELETE FROM usertreepath WHERE descendant_id = 80007 AND depth = 1`,
+		// what the reference payment API leaves: idempotency keys referencing the orders
+		`CREATE TABLE IF NOT EXISTS nnjs_idempotency_keys (key varchar(255) PRIMARY KEY, order_id integer NOT NULL REFERENCES orders(id))`,
+		`INSERT INTO nnjs_idempotency_keys SELECT 'k-' || id, id FROM orders WHERE member_id BETWEEN 80001 AND 80005`)
 }
 
 func TestResetRestoresTheRangeAndLeavesOthersAlone(t *testing.T) {
