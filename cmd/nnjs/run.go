@@ -92,6 +92,7 @@ func (a *app) execute(s *script, f *runFlags) int {
 		wg.Go(func() { p.loop(loops) })
 	}
 	runErr := r.engine.Run(a.ctx)
+	s.closeClients()
 	s.db.stopMonitor() // its last sample goes into the final flush
 	stopLoops()
 	wg.Wait() // the collector has done its final flush

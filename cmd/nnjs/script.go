@@ -15,6 +15,7 @@ import (
 	"github.com/nnprotect/nnjs/engine/threshold"
 	"github.com/nnprotect/nnjs/jsapi"
 	"github.com/nnprotect/nnjs/jsapi/k6http"
+	"github.com/nnprotect/nnjs/jsapi/k6sql"
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
@@ -25,6 +26,8 @@ type script struct {
 	path       string
 	prog       *jsapi.Program
 	modules    *modules.Registry
+	http       *k6http.Module
+	sql        *k6sql.Module
 	registry   *metrics.Registry
 	env        map[string]string
 	opts       options.Options
@@ -44,17 +47,27 @@ func (e *exitError) Unwrap() error { return e.err }
 
 func exitErr(code int, err error) error { return &exitError{code: code, err: err} }
 
-// newModules returns the built-in JS modules of one run.
-func newModules() *modules.Registry {
-	mods := jsapi.DefaultModules()
-	mods.Register(k6http.New(k6http.Config{}), "k6/http", "nnjs/http")
-	return mods
+// newModules registers the built-in JS modules of one run.
+func (s *script) newModules() {
+	s.modules = jsapi.DefaultModules()
+	s.http = k6http.New(k6http.Config{})
+	s.modules.Register(s.http, "k6/http", "nnjs/http")
+	s.sql = k6sql.New()
+	s.sql.Register(s.modules)
+}
+
+// closeClients closes the run's HTTP connections and SQL pools; call it once the load has
+// stopped, so the database sees the load's sessions end before the last monitor sample.
+func (s *script) closeClients() {
+	s.http.CloseIdleConnections()
+	s.sql.Close()
 }
 
 // loadScript compiles path, reads its options with env as __ENV, layers cli on top and
 // validates scenarios and thresholds.
 func loadScript(ctx context.Context, path string, env map[string]string, cli options.Options, dbf dbFlagsRun) (*script, error) {
-	s := &script{path: path, modules: newModules(), registry: metrics.NewRegistry(), env: env}
+	s := &script{path: path, registry: metrics.NewRegistry(), env: env}
+	s.newModules()
 	prog, err := jsapi.Compile(path, jsapi.CompileOptions{Modules: s.modules})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

@@ -1,0 +1,108 @@
+package k6sql
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nnprotect/nnjs/engine/metrics"
+)
+
+// TestXK6Form runs xk6-sql's README example (PostgreSQL driver) unchanged.
+func TestXK6Form(t *testing.T) {
+	w := newWorld(t)
+	v := w.vu(1)
+	v.run(t, `var db = xsql.open(driver, URL);`)
+	v.init = false
+	v.run(t, `db.exec("CREATE TABLE IF NOT EXISTS roster (id SERIAL PRIMARY KEY, given_name VARCHAR(50) NOT NULL, family_name VARCHAR(50) NOT NULL);")`)
+	n := v.run(t, `db.exec("INSERT INTO roster (given_name, family_name) VALUES ('Peter', 'Pan'), ('Wendy', 'Darling'), ('Tinker', 'Bell'), ('James', 'Hook');").rowsAffected()`)
+	assert.EqualValues(t, 4, n.ToInteger())
+
+	got := v.run(t, `(function(){
+		let out = [];
+		for (const row of db.query("SELECT * FROM roster WHERE given_name = $1;", "Peter")) out.push(row.family_name + ", " + row.given_name);
+		for (const row of xsql.query(db, "SELECT * FROM roster WHERE given_name = $1;", "Wendy")) out.push(row.family_name);
+		return out.join("|");
+	})()`)
+	assert.Equal(t, "Pan, Peter|Darling", got.String())
+
+	exc := v.exception(t, `db.exec("SELECT 1").lastInsertId()`)
+	assert.Contains(t, exc.Get("message").String(), "RETURNING")
+	v.run(t, `db.exec("DROP TABLE IF EXISTS roster;"); db.close();`)
+	require.Len(t, w.mod.Pools(), 1, "xk6 and native forms share the module's pools")
+}
+
+func TestXK6Drivers(t *testing.T) {
+	w := newWorld(t)
+	v := w.vu(1)
+	v.run(t, `xsql.open("postgres", URL, {max_open_conns: 4, conn_max_lifetime: "1m", max_idle_conns: 2})`)
+	exc := v.exception(t, `xsql.open(Symbol("mysql"), URL)`)
+	assert.Contains(t, exc.Get("message").String(), ErrDriver.Error())
+	exc = v.exception(t, `xsql.open("sqlite3", "./test.db")`)
+	assert.Contains(t, exc.Get("message").String(), ErrDriver.Error())
+	v.init = false
+	exc = v.exception(t, `xsql.open(driver, URL)`)
+	assert.Contains(t, exc.Get("message").String(), ErrOpenOutsideInit.Error())
+}
+
+// TestPasswordNeverInErrors checks open, connect and query failures for every URL form.
+func TestPasswordNeverInErrors(t *testing.T) {
+	const secret = "s3cr3t-P4ss"
+	cases := []struct {
+		name string
+		url  string
+		open bool // the failure happens at open (parse) rather than at the first statement
+	}{
+		{"url refused", "postgres://bob:" + secret + "@127.0.0.1:1/db?sslmode=disable&connect_timeout=5", false},
+		{"url escaped", "postgres://bob:" + strings.ReplaceAll(secret, "-", "%2D") + "@127.0.0.1:1/db?sslmode=disable", false},
+		{"query param", "postgres://bob@127.0.0.1:1/db?password=" + secret + "&sslmode=disable", false},
+		{"dsn", "host=127.0.0.1 port=1 user=bob password=" + secret + " sslmode=disable", false},
+		{"bad port", "postgres://bob:" + secret + "@127.0.0.1:notaport/db", true},
+		{"bad dsn", "host=127.0.0.1 password=" + secret + " sslmode=bogus", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			w := &world{t: t, mod: New(), reg: metrics.NewRegistry(), rec: &memRecorder{}, url: tc.url}
+			t.Cleanup(w.mod.Close)
+			v := w.vu(1)
+			_, err := v.rt.RunString(`var db = sql.open(URL)`)
+			if tc.open {
+				require.Error(t, err)
+				assert.NotContains(t, err.Error(), secret)
+				assert.Contains(t, err.Error(), "xxxxx", "the masked URL is shown")
+				return
+			}
+			require.NoError(t, err)
+			v.init = false
+			assert.NotContains(t, v.run(t, `db.name`).String(), secret)
+			exc := v.exception(t, `db.query("SELECT 1")`)
+			msg := exc.Get("message").String()
+			for _, form := range []string{secret, strings.ReplaceAll(secret, "-", "%2D")} {
+				assert.NotContains(t, msg, form)
+				assert.NotContains(t, exc.String(), form)
+			}
+			assert.NotEmpty(t, msg)
+		})
+	}
+}
+
+func TestMasker(t *testing.T) {
+	cases := []struct {
+		name, raw, msg, secret string
+	}{
+		{"userinfo", "postgres://u:pw1234@h/db", "dial postgres://u:pw1234@h/db failed: pw1234", "pw1234"},
+		{"escaped", "postgres://u:p%40ss%2Fw@h/db", "bad postgres://u:p%40ss%2Fw@h/db (p@ss/w)", "p@ss/w"},
+		{"query", "postgres://u@h/db?password=topsecret", "url postgres://u@h/db?password=topsecret", "topsecret"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := newMasker(tc.raw).mask(tc.msg)
+			assert.NotContains(t, got, tc.secret)
+			assert.Contains(t, got, "xxxxx")
+		})
+	}
+	got := newMasker("host=h password=abc123", "abc123").mask("conn host=h password=abc123: abc123 rejected")
+	assert.Equal(t, "conn host=h password=xxxxx: xxxxx rejected", got)
+}
