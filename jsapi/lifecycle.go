@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/dop251/goja"
 
@@ -143,23 +144,51 @@ func (p *Program) Options(ctx context.Context, env map[string]string) (json.RawM
 // registered in reg, so thresholds on them can be validated before any VU exists. A nil reg
 // means a throwaway registry.
 func (p *Program) Probe(ctx context.Context, env map[string]string, reg *metrics.Registry) (json.RawMessage, error) {
+	info, err := p.Inspect(ctx, env, reg)
+	return info.Options, err
+}
+
+// ScriptInfo is what the init code of a script declares: its options and the names of the
+// functions it exports (candidates for a scenario's exec).
+type ScriptInfo struct {
+	Options   json.RawMessage
+	Functions []string
+}
+
+// HasFunction reports whether the script exports a function named name.
+func (i ScriptInfo) HasFunction(name string) bool {
+	return slices.Contains(i.Functions, name)
+}
+
+// Inspect runs the init code once in a probe runtime (see Probe) and returns the options and
+// the exported function names.
+func (p *Program) Inspect(ctx context.Context, env map[string]string, reg *metrics.Registry) (ScriptInfo, error) {
+	var info ScriptInfo
 	if reg == nil {
 		reg = metrics.NewRegistry()
 	}
 	sh := newShared(p, nil, reg, options.Options{}, nil, env)
 	v, err := newVU(ctx, sh, 0, discardRecorder{})
 	if err != nil {
-		return nil, fmt.Errorf("options: %w", err)
+		return info, fmt.Errorf("options: %w", err)
 	}
+	for _, k := range v.exports.Keys() {
+		if _, ok := goja.AssertFunction(v.exports.Get(k)); ok {
+			info.Functions = append(info.Functions, k)
+		}
+	}
+	slices.Sort(info.Functions)
 	opts := v.exports.Get("options")
 	if opts == nil || goja.IsUndefined(opts) || goja.IsNull(opts) {
-		return json.RawMessage("{}"), nil
+		info.Options = json.RawMessage("{}")
+		return info, nil
 	}
 	js, err := v.strFn(goja.Undefined(), opts)
 	if err != nil {
-		return nil, fmt.Errorf("options: not JSON-serialisable: %w", scriptErrorFrom(err))
+		return info, fmt.Errorf("options: not JSON-serialisable: %w", scriptErrorFrom(err))
 	}
-	return json.RawMessage(js.String()), nil
+	info.Options = json.RawMessage(js.String())
+	return info, nil
 }
 
 type discardRecorder struct{}

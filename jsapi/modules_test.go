@@ -159,3 +159,17 @@ func TestOptionsProbeCancelled(t *testing.T) {
 	_, err = prg.Options(ctx, nil)
 	require.True(t, errors.Is(err, context.DeadlineExceeded), "%v", err)
 }
+
+func TestInspectListsExportedFunctions(t *testing.T) {
+	t.Parallel()
+	prg, err := Compile("testdata/lifecycle.js", CompileOptions{})
+	require.NoError(t, err)
+	info, err := prg.Inspect(context.Background(), nil, nil)
+	require.NoError(t, err)
+	assert.Contains(t, info.Functions, "default")
+	assert.Contains(t, info.Functions, "setup")
+	assert.NotContains(t, info.Functions, "options", "options is not a function")
+	assert.True(t, info.HasFunction("setup"))
+	assert.False(t, info.HasFunction("nope"))
+	assert.JSONEq(t, `{"vus": 2, "tags": {"team": "qa"}}`, string(info.Options))
+}

@@ -16,15 +16,20 @@ const (
 	progressPlainEvery = 10 * time.Second
 )
 
+// progressSource reports the progress of every scenario; *engine.Engine is one.
+type progressSource interface {
+	Progress() []engine.ScenarioProgress
+}
+
 // progress prints the run's progress to w until its loop's context is done.
 type progress struct {
 	w      io.Writer
 	tty    bool
-	source interface{ Progress() []engine.ScenarioProgress }
+	source progressSource
 	start  time.Time
 }
 
-func newProgress(w io.Writer, tty bool, src interface{ Progress() []engine.ScenarioProgress }, start time.Time) *progress {
+func newProgress(w io.Writer, tty bool, src progressSource, start time.Time) *progress {
 	return &progress{w: w, tty: tty, source: src, start: start}
 }
 

@@ -76,11 +76,11 @@ func loadScript(ctx context.Context, path string, env map[string]string, cli opt
 		return nil, exitErr(exitScriptException, err)
 	}
 	s.prog = prog
-	raw, err := prog.Probe(ctx, env, s.registry)
+	info, err := prog.Inspect(ctx, env, s.registry)
 	if err != nil {
 		return nil, exitErr(exitScriptException, err)
 	}
-	opts, err := options.Parse(raw)
+	opts, err := options.Parse(info.Options)
 	if err != nil {
 		return nil, exitErr(exitInvalidConfig, err)
 	}
@@ -91,6 +91,9 @@ func loadScript(ctx context.Context, path string, env map[string]string, cli opt
 	if s.scenarios, err = executor.FromOptions(s.opts); err != nil {
 		return nil, exitErr(exitInvalidConfig, err)
 	}
+	if err := checkExec(s.scenarios, info); err != nil {
+		return nil, exitErr(exitInvalidConfig, err)
+	}
 	if s.db, err = planDB(s.opts, dbf, s.registry); err != nil {
 		return nil, exitErr(exitInvalidConfig, err)
 	}
@@ -98,6 +101,26 @@ func loadScript(ctx context.Context, path string, env map[string]string, cli opt
 		return nil, exitErr(exitInvalidConfig, err)
 	}
 	return s, nil
+}
+
+// checkExec makes sure every scenario's exec function is exported, as k6 does before the run.
+func checkExec(cfgs []executor.Config, info jsapi.ScriptInfo) error {
+	for _, c := range cfgs {
+		b := c.Base()
+		exec := b.Exec
+		if exec == "" {
+			exec = "default"
+		}
+		if !info.HasFunction(exec) {
+			what := fmt.Sprintf("scenarios.%s.exec", b.Name)
+			if b.Exec == "" {
+				what = fmt.Sprintf("scenario %q", b.Name)
+			}
+			return fmt.Errorf("%s: function %q not found in the script's exports (exported functions: %s)",
+				what, exec, strings.Join(info.Functions, ", "))
+		}
+	}
+	return nil
 }
 
 func validateSummaryOptions(o options.Options) error {
