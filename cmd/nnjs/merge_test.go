@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,30 +17,12 @@ export const options = { vus: 1 };
 export default function () { http.get(__ENV.TARGET); }
 `
 
-func writeScript(t *testing.T, body string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "script.js")
-	require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
-	return p
-}
-
-func readExport(t *testing.T, path string) map[string]map[string]any {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	var doc struct {
-		Metrics map[string]map[string]any `json:"metrics"`
-	}
-	require.NoError(t, json.Unmarshal(b, &doc))
-	return doc.Metrics
-}
-
 func TestMergeAddsCountsAndReevaluatesThresholds(t *testing.T) {
 	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	defer srv.Close()
 	dir := t.TempDir()
-	script := writeScript(t, `
+	script := scriptFile(t, "script.js", `
 import http from 'k6/http';
 export const options = { thresholds: { http_reqs: ['count>=70'], 'http_reqs{status:200}': ['count>=70'] } };
 export default function () { http.get(__ENV.TARGET); }
@@ -60,12 +41,11 @@ export default function () { http.get(__ENV.TARGET); }
 	code, out, errOut := run(nil, "merge", "--no-color", "--summary-export", export, filepath.Join(dir, "a.result"), filepath.Join(dir, "b.result"))
 	require.Equal(t, exitOK, code, errOut)
 	assert.Contains(t, out, "✓ 'count>=70'")
-	m := readExport(t, export)
-	assert.EqualValues(t, 70, m["http_reqs"]["count"])
-	assert.EqualValues(t, 70, m["iterations"]["count"])
-	d := m["http_req_duration"]
-	assert.LessOrEqual(t, d["min"], d["p(95)"])
-	assert.LessOrEqual(t, d["p(95)"], d["max"])
+	m := loadExport(t, export)
+	assert.Equal(t, 70.0, m.num(t, "http_reqs", "count"))
+	assert.Equal(t, 70.0, m.num(t, "iterations", "count"))
+	assert.LessOrEqual(t, m.num(t, "http_req_duration", "min"), m.num(t, "http_req_duration", "p(95)"))
+	assert.LessOrEqual(t, m.num(t, "http_req_duration", "p(95)"), m.num(t, "http_req_duration", "max"))
 }
 
 func TestMergeRefusesWhatIsNotAResult(t *testing.T) {
@@ -83,7 +63,7 @@ func TestMergeRefusesWhatIsNotAResult(t *testing.T) {
 
 func TestRunRejectsUnknownOutput(t *testing.T) {
 	t.Parallel()
-	code, _, errOut := run(nil, "run", "--out", "influxdb=http://x", writeScript(t, mergeScript))
+	code, _, errOut := run(nil, "run", "--out", "influxdb=http://x", scriptFile(t, "script.js", mergeScript))
 	assert.Equal(t, exitInvalidConfig, code)
 	assert.Contains(t, errOut, `unknown output type "influxdb" (allowed: result=FILE)`)
 }
