@@ -85,7 +85,7 @@ func New(cfg Config) (*Engine, error) {
 		plans[i] = sc.Plan()
 		e.states = append(e.states, newScenarioState(e, sc, plans[i]))
 	}
-	e.pool = newVUPool(PlanVUs(plans))
+	e.pool = newVUPool(planUpFront(plans), PlanVUs(plans))
 	return e, nil
 }
 
@@ -107,8 +107,8 @@ func checkConfig(cfg Config) error {
 			return fmt.Errorf("config: scenario %q appears twice", p.Name)
 		}
 		seen[p.Name] = true
-		if p.MaxVUs <= 0 {
-			return fmt.Errorf("config: scenario %q plans %d VUs", p.Name, p.MaxVUs)
+		if p.MaxVUs < 0 || p.OnDemandVUs < 0 || p.OnDemandVUs > p.MaxVUs {
+			return fmt.Errorf("config: scenario %q plans %d VUs, %d on demand", p.Name, p.MaxVUs, p.OnDemandVUs)
 		}
 	}
 	return nil
@@ -121,9 +121,13 @@ func durationOr(d *options.Duration, def time.Duration) time.Duration {
 	return d.D()
 }
 
-// MaxVUs returns the number of VUs Run initialises: the most that scenarios overlapping in
-// time need at once.
-func (e *Engine) MaxVUs() int64 { return e.pool.size }
+// MaxVUs returns the most VUs Run may initialise: the most that scenarios overlapping in time
+// may hold at once.
+func (e *Engine) MaxVUs() int64 { return e.pool.limit }
+
+// PlannedVUs returns how many VUs Run initialises before setup: MaxVUs less the VUs that
+// arrival-rate scenarios initialise on demand (beyond their preAllocatedVUs).
+func (e *Engine) PlannedVUs() int64 { return e.pool.planned }
 
 // Abort stops the run like a graceful stop (no new iterations, running ones get their
 // gracefulStop), then teardown runs and Run returns an error wrapping ErrAborted and reason.

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
@@ -13,7 +14,7 @@ import (
 
 // PlanVUs returns how many VUs a run of these scenarios needs: the largest sum of MaxVUs over
 // scenarios whose windows [StartTime, End()) overlap. VUs are reused between scenarios that do
-// not overlap.
+// not overlap. A window lasts at least 1ns, so a scenario that ends as it starts still counts.
 func PlanVUs(plans []ScenarioPlan) int64 {
 	type event struct {
 		at    time.Duration
@@ -21,7 +22,8 @@ func PlanVUs(plans []ScenarioPlan) int64 {
 	}
 	events := make([]event, 0, 2*len(plans))
 	for _, p := range plans {
-		events = append(events, event{p.StartTime, p.MaxVUs}, event{p.End(), -p.MaxVUs})
+		end := max(p.End(), addSat(p.StartTime, 1))
+		events = append(events, event{p.StartTime, p.MaxVUs}, event{end, -p.MaxVUs})
 	}
 	// At equal times ends come first: a scenario ending at t frees its VUs for one starting at t.
 	slices.SortFunc(events, func(a, b event) int {
@@ -38,6 +40,17 @@ func PlanVUs(plans []ScenarioPlan) int64 {
 	return peak
 }
 
+// planUpFront returns how many VUs to initialise before the run: PlanVUs over the VUs each
+// scenario needs up front (MaxVUs - OnDemandVUs).
+func planUpFront(plans []ScenarioPlan) int64 {
+	up := make([]ScenarioPlan, len(plans))
+	for i, p := range plans {
+		up[i] = p
+		up[i].MaxVUs = p.upFront()
+	}
+	return PlanVUs(up)
+}
+
 func compare[T int64 | time.Duration](a, b T) int {
 	switch {
 	case a < b:
@@ -48,36 +61,110 @@ func compare[T int64 | time.Duration](a, b T) int {
 	return 0
 }
 
-// vuPool holds the initialised VUs that no scenario is using, and each VU's recorder.
+// pooledVU is an initialised VU with the recorder of its samples.
+type pooledVU struct {
+	vu  VU
+	rec metrics.Recorder
+}
+
+// vuPool holds the initialised VUs that no scenario is using. It initialises planned VUs
+// before the run and more on demand, never more than limit at once (ids keep growing after a
+// failed init, so they stay unique). It is safe for concurrent use.
 type vuPool struct {
-	size int64
-	idle chan VU
-	recs []metrics.Recorder // by VU id - 1
+	planned, limit int64
+	inited         atomic.Int64 // VUs initialised successfully (vus_max)
+
+	mu     sync.Mutex
+	idle   []pooledVU
+	count  int64         // VUs initialised or being initialised
+	nextID uint64        // last id handed out
+	freed  chan struct{} // closed and replaced when a VU is put back
 }
 
-func newVUPool(size int64) *vuPool {
-	return &vuPool{size: size, idle: make(chan VU, size), recs: make([]metrics.Recorder, size)}
+func newVUPool(planned, limit int64) *vuPool {
+	return &vuPool{planned: planned, limit: max(limit, planned), freed: make(chan struct{})}
 }
 
-// get returns an idle VU, waiting for one to be released if none is (which a correct plan
-// avoids), or ctx's error.
-func (p *vuPool) get(ctx context.Context) (VU, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+// take returns an idle VU; else, while fewer than limit VUs exist, the id of a VU the caller
+// must initialise (see initFailed); else it waits for a VU to be put back or ctx to end.
+func (p *vuPool) take(ctx context.Context) (pooledVU, uint64, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return pooledVU{}, 0, err
+		}
+		p.mu.Lock()
+		if n := len(p.idle); n > 0 {
+			v := p.idle[n-1]
+			p.idle = p.idle[:n-1]
+			p.mu.Unlock()
+			return v, 0, nil
+		}
+		if p.count < p.limit {
+			p.count++
+			p.nextID++
+			id := p.nextID
+			p.mu.Unlock()
+			return pooledVU{}, id, nil
+		}
+		freed := p.freed
+		p.mu.Unlock()
+		select {
+		case <-freed:
+		case <-ctx.Done():
+		}
 	}
-	select {
-	case vu := <-p.idle:
-		return vu, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
 
-func (p *vuPool) put(vu VU) { p.idle <- vu }
+// initFailed gives back the slot of a VU whose initialisation failed.
+func (p *vuPool) initFailed() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.count--
+	p.wake()
+}
 
-func (p *vuPool) recorder(vu VU) metrics.Recorder { return p.recs[vu.ID()-1] }
+func (p *vuPool) put(v pooledVU) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.idle = append(p.idle, v)
+	p.wake()
+}
 
-// initVUs initialises the pool's VUs, GOMAXPROCS at a time, and records vus_max.
+// wake tells waiters that the pool changed; p.mu is held.
+func (p *vuPool) wake() {
+	close(p.freed)
+	p.freed = make(chan struct{})
+}
+
+// acquire returns an idle VU or initialises a new one (see vuPool.take).
+func (e *Engine) acquire(ctx context.Context) (pooledVU, error) {
+	v, id, err := e.pool.take(ctx)
+	if err != nil || id == 0 {
+		return v, err
+	}
+	v, err = e.newVU(ctx, id)
+	if err != nil {
+		e.pool.initFailed()
+		return v, err
+	}
+	e.recordVUsMax()
+	return v, nil
+}
+
+// newVU initialises VU id and its recorder.
+func (e *Engine) newVU(ctx context.Context, id uint64) (pooledVU, error) {
+	vu, err := e.cfg.Runner.NewVU(ctx, id)
+	if err == nil && vu.ID() != id {
+		err = fmt.Errorf("runner returned VU %d", vu.ID())
+	}
+	if err != nil {
+		return pooledVU{}, &InitError{VU: id, Err: err}
+	}
+	e.pool.inited.Add(1)
+	return pooledVU{vu: vu, rec: e.cfg.NewRecorder(id)}, nil
+}
+
+// initVUs initialises the pool's planned VUs, GOMAXPROCS at a time, and records vus_max.
 func (e *Engine) initVUs(ctx context.Context) error {
 	var (
 		wg       sync.WaitGroup
@@ -87,9 +174,8 @@ func (e *Engine) initVUs(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	vus := make([]VU, e.pool.size)
+	vus := make([]pooledVU, e.pool.planned)
 	for i := range vus {
-		id := uint64(i + 1)
 		sem <- struct{}{}
 		if ctx.Err() != nil {
 			<-sem
@@ -97,88 +183,32 @@ func (e *Engine) initVUs(ctx context.Context) error {
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			vu, err := e.cfg.Runner.NewVU(ctx, id)
+			_, id, err := e.pool.take(ctx)
+			if err == nil {
+				vus[i], err = e.newVU(ctx, id)
+			}
 			if err != nil {
 				mu.Lock()
 				if firstErr == nil {
-					firstErr = &InitError{VU: id, Err: err}
+					firstErr = err
 					cancel()
 				}
 				mu.Unlock()
-				return
 			}
-			vus[id-1] = vu
-			e.pool.recs[id-1] = e.cfg.NewRecorder(id)
 		})
 	}
 	wg.Wait()
 	if firstErr != nil {
 		return fmt.Errorf("engine: %w", firstErr)
 	}
-	if ctx.Err() != nil {
-		return fmt.Errorf("engine: init VUs: %w", ctx.Err())
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("engine: init VUs: %w", err)
 	}
-	for i, vu := range vus {
-		if id := uint64(i + 1); vu.ID() != id {
-			return fmt.Errorf("engine: %w", &InitError{VU: id, Err: fmt.Errorf("runner returned VU %d", vu.ID())})
-		}
-		e.pool.put(vu)
+	// Idle VUs are taken last in, first out: put them back so that VU 1 is taken first.
+	for _, v := range slices.Backward(vus) {
+		e.pool.put(v)
 	}
 	e.rec = &lockedRecorder{rec: e.cfg.NewRecorder(0)}
 	e.recordGauges()
 	return nil
-}
-
-// lockedRecorder serialises the engine's own samples, recorded from several goroutines, and
-// keeps the number of active VUs so that vus samples are recorded in the order of changes.
-type lockedRecorder struct {
-	mu     sync.Mutex
-	rec    metrics.Recorder
-	active int64
-}
-
-func (l *lockedRecorder) add(m *metrics.Metric, tags *metrics.Tags, v float64) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.rec.Add(m, tags, v)
-}
-
-// changeActive adds delta to the active VUs and records vus.
-func (e *Engine) changeActive(delta int64) {
-	l := e.rec
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.active += delta
-	l.rec.Add(e.m.vus, e.baseTags, float64(l.active))
-}
-
-// recordGauges records vus and vus_max (at init and on every gauge tick).
-func (e *Engine) recordGauges() {
-	l := e.rec
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.rec.Add(e.m.vus, e.baseTags, float64(l.active))
-	l.rec.Add(e.m.vusMax, e.baseTags, float64(e.pool.size))
-}
-
-// builtinMetrics are the metrics the engine records.
-type builtinMetrics struct {
-	vus, vusMax, iterations, iterationDuration, dropped, interrupted, errors *metrics.Metric
-}
-
-func lookupMetrics(r *metrics.Registry) (builtinMetrics, error) {
-	var m builtinMetrics
-	for _, f := range []struct {
-		dst  **metrics.Metric
-		name string
-	}{
-		{&m.vus, metrics.VUs}, {&m.vusMax, metrics.VUsMax}, {&m.iterations, metrics.Iterations},
-		{&m.iterationDuration, metrics.IterationDuration}, {&m.dropped, metrics.DroppedIterations},
-		{&m.interrupted, metrics.IterationsInterrupted}, {&m.errors, metrics.IterationErrors},
-	} {
-		if *f.dst = r.Get(f.name); *f.dst == nil {
-			return m, fmt.Errorf("registry lacks built-in metric %q", f.name)
-		}
-	}
-	return m, nil
 }

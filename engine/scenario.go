@@ -35,7 +35,18 @@ type ScenarioPlan struct {
 	Iterations int64
 	// MaxVUs is the most VUs the scenario holds at once.
 	MaxVUs int64
+	// OnDemandVUs is how many of MaxVUs the scenario may need beyond those initialised before
+	// the run (arrival-rate maxVUs - preAllocatedVUs). The engine initialises them when the
+	// scenario asks for them and no idle VU is left; 0 means every VU is initialised up front.
+	OnDemandVUs int64
+	// InTest maps an iteration's number within this process (Iteration.InInstance) to its
+	// number within the whole test across execution segments (Iteration.InTest). Nil is the
+	// identity (no execution segment). It must be strictly increasing.
+	InTest func(inInstance uint64) uint64
 }
+
+// upFront returns the VUs the scenario needs initialised before the run.
+func (p ScenarioPlan) upFront() int64 { return p.MaxVUs - p.OnDemandVUs }
 
 // End returns the offset from the start of the run after which the scenario holds no VU:
 // StartTime + Duration + GracefulStop (saturating).

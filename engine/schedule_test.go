@@ -34,6 +34,7 @@ func TestPlanVUs(t *testing.T) {
 		{"graceful stop overlaps", []engine.ScenarioPlan{plan(0, 10*s, 5*s, 5), plan(12*s, 10*s, 0, 3)}, 8},
 		{"peak in the middle", []engine.ScenarioPlan{
 			plan(0, 10*s, 0, 2), plan(5*s, 10*s, 0, 4), plan(12*s, 10*s, 0, 1), plan(30*s, s, 0, 6)}, 6},
+		{"zero-length window", []engine.ScenarioPlan{plan(0, 0, 0, 2)}, 2},
 		{"three overlapping", []engine.ScenarioPlan{plan(0, 10*s, 0, 2), plan(5*s, 10*s, 0, 4), plan(8*s, 10*s, 0, 1)}, 7},
 	}
 	for _, tc := range cases {
@@ -140,6 +141,10 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"no recorder", func(c *engine.Config) { c.NewRecorder = nil }},
 		{"no scenarios", func(c *engine.Config) { c.Scenarios = nil }},
 		{"duplicate scenario", func(c *engine.Config) { c.Scenarios = append(c.Scenarios, c.Scenarios[0]) }},
+		{"negative VUs", func(c *engine.Config) { c.Scenarios = []engine.Scenario{planOnly{MaxVUs: -1}} }},
+		{"more on demand than in all", func(c *engine.Config) {
+			c.Scenarios = []engine.Scenario{planOnly{MaxVUs: 2, OnDemandVUs: 3}}
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -164,4 +169,64 @@ func oneScenario(t *testing.T) []engine.Scenario {
 	cfgs, err := executor.FromOptions(options.Options{})
 	require.NoError(t, err)
 	return executor.Scenarios(cfgs)
+}
+
+// planOnly is a scenario that only has a plan.
+type planOnly engine.ScenarioPlan
+
+func (p planOnly) Plan() engine.ScenarioPlan                      { return engine.ScenarioPlan(p) }
+func (planOnly) Run(context.Context, *engine.ScenarioState) error { return nil }
+
+func TestOnDemandVUsArePlannedSeparately(t *testing.T) {
+	t.Parallel()
+	s := time.Second
+	cfg := engine.Config{Runner: &enginetest.Runner{}, Registry: metrics.NewRegistry(),
+		NewRecorder: enginetest.NewRecorder().Factory(), Scenarios: []engine.Scenario{
+			planOnly{Name: "open", Duration: 10 * s, MaxVUs: 10, OnDemandVUs: 8},
+			planOnly{Name: "closed", Duration: 10 * s, MaxVUs: 3},
+			planOnly{Name: "later", StartTime: 20 * s, Duration: s, MaxVUs: 6},
+		}}
+	eng, err := engine.New(cfg)
+	require.NoError(t, err)
+	assert.Equal(t, int64(6), eng.PlannedVUs(), "max(2+3, 6) up front")
+	assert.Equal(t, int64(13), eng.MaxVUs(), "max(10+3, 6) at most")
+}
+
+func TestIterationInTestFollowsThePlan(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var (
+			mu  sync.Mutex
+			got []engine.Iteration
+		)
+		r := &enginetest.Runner{OnIterate: func(_ context.Context, c enginetest.Call) error {
+			mu.Lock()
+			got = append(got, c.Iteration)
+			mu.Unlock()
+			return nil
+		}}
+		sc := &countingScenario{planOnly: planOnly{Name: "s", MaxVUs: 1, InTest: func(n uint64) uint64 { return 3*n + 1 }}, n: 3}
+		eng, err := engine.New(engine.Config{Runner: r, Registry: metrics.NewRegistry(),
+			NewRecorder: enginetest.NewRecorder().Factory(), Scenarios: []engine.Scenario{sc}})
+		require.NoError(t, err)
+		require.NoError(t, eng.Run(context.Background()))
+		assert.Equal(t, []engine.Iteration{{InTest: 1, InInstance: 0}, {InTest: 4, InInstance: 1}, {InTest: 7, InInstance: 2}}, got)
+	})
+}
+
+// countingScenario runs n iterations on one VU.
+type countingScenario struct {
+	planOnly
+	n int
+}
+
+func (c *countingScenario) Run(ctx context.Context, s *engine.ScenarioState) error {
+	h, err := s.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer h.Release()
+	for range c.n {
+		h.Iterate(ctx)
+	}
+	return nil
 }

@@ -43,13 +43,15 @@ func (s *ScenarioState) Plan() ScenarioPlan { return s.plan }
 // "scenario".
 func (s *ScenarioState) Tags() *metrics.Tags { return s.tags }
 
-// Acquire takes an idle VU and activates it for the scenario. It fails only when ctx is done.
+// Acquire takes an idle VU, or initialises a new one when none is idle and the run may still
+// grow (arrival-rate VUs beyond preAllocatedVUs), and activates it for the scenario. It fails
+// when ctx is done or with an *InitError when a new VU could not be initialised.
 func (s *ScenarioState) Acquire(ctx context.Context) (*VUHandle, error) {
-	vu, err := s.e.pool.get(ctx)
+	v, err := s.e.acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("engine: acquire VU for %s: %w", s.plan.Name, err)
 	}
-	act := vu.Activate(Activation{
+	act := v.vu.Activate(Activation{
 		Scenario:  s.plan.Name,
 		Executor:  s.plan.Executor,
 		Exec:      s.plan.Exec,
@@ -59,7 +61,7 @@ func (s *ScenarioState) Acquire(ctx context.Context) (*VUHandle, error) {
 	})
 	s.active.Add(1)
 	s.e.changeActive(1)
-	return &VUHandle{s: s, vu: vu, act: act, rec: s.e.pool.recorder(vu)}, nil
+	return &VUHandle{s: s, v: v, act: act}, nil
 }
 
 func (s *ScenarioState) startTime() time.Time {
@@ -99,21 +101,25 @@ const (
 // be released exactly once.
 type VUHandle struct {
 	s   *ScenarioState
-	vu  VU
+	v   pooledVU
 	act ActiveVU
-	rec metrics.Recorder
 }
 
 // ID returns the VU's id.
-func (h *VUHandle) ID() uint64 { return h.vu.ID() }
+func (h *VUHandle) ID() uint64 { return h.v.vu.ID() }
 
 // Iterate runs one iteration with ctx (cancelled to interrupt it), records its metrics and
 // returns how it ended. An *AbortError from the VU aborts the run.
 func (h *VUHandle) Iterate(ctx context.Context) Outcome {
 	s := h.s
 	n := s.nextIter.Add(1) - 1
+	it := Iteration{InTest: n, InInstance: n}
+	if s.plan.InTest != nil {
+		it.InTest = s.plan.InTest(n)
+	}
+	rec := h.v.rec
 	start := time.Now()
-	err := h.act.Iterate(ctx, Iteration{InTest: n, InInstance: n})
+	err := h.act.Iterate(ctx, it)
 	took := time.Since(start)
 	switch {
 	case err == nil:
@@ -123,14 +129,14 @@ func (h *VUHandle) Iterate(ctx context.Context) Outcome {
 		return Aborted
 	case ctx.Err() != nil:
 		s.interrupted.Add(1)
-		h.rec.Add(s.e.m.interrupted, s.tags, 1)
+		rec.Add(s.e.m.interrupted, s.tags, 1)
 		return Interrupted
 	default:
 		s.failed.Add(1)
-		h.rec.Add(s.e.m.errors, s.tags, 1)
+		rec.Add(s.e.m.errors, s.tags, 1)
 	}
-	h.rec.Add(s.e.m.iterations, s.tags, 1)
-	h.rec.Add(s.e.m.iterationDuration, s.tags, float64(took)/float64(time.Millisecond))
+	rec.Add(s.e.m.iterations, s.tags, 1)
+	rec.Add(s.e.m.iterationDuration, s.tags, float64(took)/float64(time.Millisecond))
 	if err != nil {
 		return Failed
 	}
@@ -142,7 +148,7 @@ func (h *VUHandle) Release() {
 	h.act.Deactivate()
 	h.s.active.Add(-1)
 	h.s.e.changeActive(-1)
-	h.s.e.pool.put(h.vu)
+	h.s.e.pool.put(h.v)
 }
 
 // runScenarios starts every scenario at its startTime and waits for all of them, recording

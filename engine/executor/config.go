@@ -20,6 +20,10 @@ type Config interface {
 	// Validate checks the config. Its error joins *FieldError values whose paths are relative
 	// to the scenario ("vus", "stages").
 	Validate() error
+	// Segment returns a copy of a validated, unsegmented config reduced to part p of the test
+	// (see Part): VUs, iterations and stage targets become this process's share, and
+	// arrival-rate iterations are dealt by p. A nil p returns an equal copy.
+	Segment(p *Part) Config
 }
 
 // Limits and defaults shared by the executors (k6's values).
@@ -72,6 +76,9 @@ type BaseConfig struct {
 	Tags         map[string]string `json:"tags"`
 	// Options is k6's per-scenario `options` object (browser settings); kept, not interpreted.
 	Options map[string]any `json:"options"`
+
+	// part is this process's execution segment, set by Segment; nil for the whole test.
+	part *Part
 }
 
 // NewBaseConfig returns the common options with k6's defaults.
@@ -109,8 +116,12 @@ func (b BaseConfig) plan() engine.ScenarioPlan {
 		Tags:         b.Tags,
 		StartTime:    b.StartTime.D(),
 		GracefulStop: b.GracefulStop.D(),
+		InTest:       b.part.inTest(),
 	}
 }
+
+// Part returns the execution segment part the config was reduced to (nil: the whole test).
+func (b BaseConfig) Part() *Part { return b.part }
 
 func nonNegative(path string, d options.Duration) error {
 	if d < 0 {

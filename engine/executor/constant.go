@@ -27,6 +27,13 @@ func (c *ConstantVUs) Validate() error {
 	return errors.Join(c.BaseConfig.validate(), checkVUs("vus", c.VUs), checkMinDuration("duration", c.Duration))
 }
 
+// Segment implements Config: the VUs are split.
+func (c *ConstantVUs) Segment(p *Part) Config {
+	out := *c
+	out.VUs, out.part = p.Scale(c.VUs), p
+	return &out
+}
+
 // Plan implements engine.Scenario.
 func (c *ConstantVUs) Plan() engine.ScenarioPlan {
 	p := c.plan()
@@ -39,10 +46,14 @@ func (c *ConstantVUs) Plan() engine.ScenarioPlan {
 func (c *ConstantVUs) Run(ctx context.Context, s *engine.ScenarioState) error {
 	d := newDeadlines(ctx, c.Duration.D(), c.GracefulStop.D())
 	defer d.release()
-	var wg sync.WaitGroup
+	var (
+		wg     sync.WaitGroup
+		runErr error
+	)
 	for range c.VUs {
 		h, err := s.Acquire(d.start)
 		if err != nil {
+			runErr = acquireErr(err)
 			break
 		}
 		wg.Go(func() {
@@ -51,5 +62,5 @@ func (c *ConstantVUs) Run(ctx context.Context, s *engine.ScenarioState) error {
 		})
 	}
 	wg.Wait()
-	return nil
+	return runErr
 }

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -65,3 +66,12 @@ func (d deadlines) loop(h *engine.VUHandle, more func() bool) {
 }
 
 func always() bool { return true }
+
+// acquireErr returns the error of a failed Acquire worth reporting: not the end of the
+// scenario (a done context), but a VU that could not be initialised.
+func acquireErr(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return nil
+	}
+	return err
+}

@@ -48,6 +48,18 @@ func (c *SharedIterations) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Segment implements Config: the VUs are split, and the iterations among the processes that
+// have VUs (as k6), so that the parts' iterations sum to Iterations.
+func (c *SharedIterations) Segment(p *Part) Config {
+	out := *c
+	q, ok := p.ForValue(c.VUs)
+	out.VUs, out.Iterations, out.part = p.Scale(c.VUs), 0, q
+	if ok {
+		out.Iterations = q.Scale(c.Iterations)
+	}
+	return &out
+}
+
 // Plan implements engine.Scenario.
 func (c *SharedIterations) Plan() engine.ScenarioPlan {
 	p := c.plan()
@@ -62,10 +74,14 @@ func (c *SharedIterations) Run(ctx context.Context, s *engine.ScenarioState) err
 	d := newDeadlines(ctx, c.MaxDuration.D(), c.GracefulStop.D())
 	defer d.release()
 	pool := &sharedPool{total: c.Iterations}
-	var wg sync.WaitGroup
+	var (
+		wg     sync.WaitGroup
+		runErr error
+	)
 	for range c.VUs {
 		h, err := s.Acquire(d.start)
 		if err != nil {
+			runErr = acquireErr(err)
 			break
 		}
 		wg.Go(func() {
@@ -77,7 +93,7 @@ func (c *SharedIterations) Run(ctx context.Context, s *engine.ScenarioState) err
 	if ctx.Err() == nil { // as k6: a stopped run reports no dropped iterations
 		s.Dropped(pool.unclaimed())
 	}
-	return nil
+	return runErr
 }
 
 // sharedPool hands out a fixed number of iterations to concurrent VUs.
@@ -121,6 +137,13 @@ func (c *PerVUIterations) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Segment implements Config: the VUs are split; each still runs Iterations iterations.
+func (c *PerVUIterations) Segment(p *Part) Config {
+	out := *c
+	out.VUs, out.part = p.Scale(c.VUs), p
+	return &out
+}
+
 // Plan implements engine.Scenario.
 func (c *PerVUIterations) Plan() engine.ScenarioPlan {
 	p := c.plan()
@@ -137,10 +160,12 @@ func (c *PerVUIterations) Run(ctx context.Context, s *engine.ScenarioState) erro
 	var (
 		wg        sync.WaitGroup
 		attempted atomic.Int64
+		runErr    error
 	)
 	for range c.VUs {
 		h, err := s.Acquire(d.start)
 		if err != nil {
+			runErr = acquireErr(err)
 			break
 		}
 		wg.Go(func() {
@@ -154,7 +179,7 @@ func (c *PerVUIterations) Run(ctx context.Context, s *engine.ScenarioState) erro
 	if ctx.Err() == nil {
 		s.Dropped(mulSat(c.VUs, c.Iterations) - attempted.Load())
 	}
-	return nil
+	return runErr
 }
 
 func mulSat(a, b int64) int64 {

@@ -3,7 +3,6 @@ package executor
 import (
 	"context"
 	"errors"
-	"math"
 	"sync"
 	"time"
 
@@ -36,20 +35,7 @@ func (c *RampingVUs) Validate() error {
 	if c.StartVUs < 0 || c.StartVUs > MaxVUs {
 		errs = append(errs, fieldErr("startVUs", "must be between 0 and %d, got %d", MaxVUs, c.StartVUs))
 	}
-	if len(c.Stages) == 0 {
-		errs = append(errs, fieldErr("stages", "at least one stage is required (allowed: [{duration, target}, ...])"))
-	}
-	for i, st := range c.Stages {
-		if st.Target < 0 || st.Target > MaxVUs {
-			errs = append(errs, fieldErr("stages", "stage %d: target must be between 0 and %d, got %d", i+1, MaxVUs, st.Target))
-		}
-		if st.Duration < 0 {
-			errs = append(errs, fieldErr("stages", "stage %d: duration must not be negative, got %s", i+1, st.Duration))
-		}
-	}
-	if stagesDuration(c.Stages) == math.MaxInt64 {
-		errs = append(errs, fieldErr("stages", "total duration is too long"))
-	}
+	errs = append(errs, validateStages(c.Stages, MaxVUs)...)
 	if c.maxVUs() <= 0 && len(c.Stages) > 0 {
 		errs = append(errs, fieldErr("stages", "startVUs or a stage target must be above 0"))
 	}
@@ -66,6 +52,17 @@ func (c *RampingVUs) maxVUs() int64 {
 
 // TargetVUs returns how many VUs the executor runs at elapsed time t from its start.
 func (c *RampingVUs) TargetVUs(t time.Duration) int64 { return rampTarget(c.StartVUs, c.Stages, t) }
+
+// Segment implements Config: startVUs and every stage's target are split.
+func (c *RampingVUs) Segment(p *Part) Config {
+	out := *c
+	out.StartVUs, out.part = p.Scale(c.StartVUs), p
+	out.Stages = make(Stages, len(c.Stages))
+	for i, st := range c.Stages {
+		out.Stages[i] = Stage{Duration: st.Duration, Target: p.Scale(st.Target)}
+	}
+	return &out
+}
 
 // Plan implements engine.Scenario.
 func (c *RampingVUs) Plan() engine.ScenarioPlan {
@@ -89,7 +86,11 @@ func (c *RampingVUs) Run(ctx context.Context, s *engine.ScenarioState) error {
 	}
 	c.control(d.start, slots, total)
 	wg.Wait()
-	return nil
+	var errs []error
+	for _, sl := range slots {
+		errs = append(errs, sl.err)
+	}
+	return errors.Join(errs...)
 }
 
 // control switches slots on and off at every point where the target changes, until the last
@@ -126,6 +127,7 @@ func (c *RampingVUs) control(done context.Context, slots []*rampSlot, total time
 type rampSlot struct {
 	rampDown time.Duration
 	wake     chan struct{} // signalled when turned on
+	err      error         // a VU init error, set by the slot's goroutine before it ends
 
 	mu     sync.Mutex
 	on     bool
@@ -200,6 +202,7 @@ func (sl *rampSlot) run(d deadlines, s *engine.ScenarioState) {
 		if h == nil {
 			var err error
 			if h, err = s.Acquire(d.start); err != nil {
+				sl.err = acquireErr(err)
 				sl.end()
 				cancel()
 				return

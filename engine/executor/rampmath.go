@@ -47,6 +47,27 @@ func (ss *Stages) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// validateStages checks a ramping executor's stages (k6's rules): at least one, no target
+// below 0 or above maxTarget, no negative duration, a total that fits a time.Duration.
+func validateStages(stages Stages, maxTarget int64) []error {
+	var errs []error
+	if len(stages) == 0 {
+		errs = append(errs, fieldErr("stages", "at least one stage is required (allowed: [{duration, target}, ...])"))
+	}
+	for i, st := range stages {
+		if st.Target < 0 || st.Target > maxTarget {
+			errs = append(errs, fieldErr("stages", "stage %d: target must be between 0 and %d, got %d", i+1, maxTarget, st.Target))
+		}
+		if st.Duration < 0 {
+			errs = append(errs, fieldErr("stages", "stage %d: duration must not be negative, got %s", i+1, st.Duration))
+		}
+	}
+	if stagesDuration(stages) == math.MaxInt64 {
+		errs = append(errs, fieldErr("stages", "total duration is too long"))
+	}
+	return errs
+}
+
 // stagesDuration returns the sum of the stages' durations (saturating).
 func stagesDuration(stages []Stage) time.Duration {
 	var total time.Duration

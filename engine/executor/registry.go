@@ -24,6 +24,8 @@ func Builtin() []Type {
 		{PerVUIterationsType, func(n string) Config { return NewPerVUIterations(n) }},
 		{ConstantVUsType, func(n string) Config { return NewConstantVUs(n) }},
 		{RampingVUsType, func(n string) Config { return NewRampingVUs(n) }},
+		{ConstantArrivalRateType, func(n string) Config { return NewConstantArrivalRate(n) }},
+		{RampingArrivalRateType, func(n string) Config { return NewRampingArrivalRate(n) }},
 	}
 }
 

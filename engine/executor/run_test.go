@@ -23,7 +23,7 @@ type harness struct {
 	eng    *engine.Engine
 }
 
-func newHarness(t *testing.T, opts string, iterate func(ctx context.Context, c enginetest.Call) error) *harness {
+func newHarness(t testing.TB, opts string, iterate func(ctx context.Context, c enginetest.Call) error) *harness {
 	t.Helper()
 	o := parse(t, opts)
 	cfgs, err := executor.FromOptions(o)
@@ -218,5 +218,27 @@ func TestRampingVUsGracefulRampDownLetsTheIterationFinish(t *testing.T) {
 		assert.Equal(t, 1, h.runner.Active(), "and is released when it is done")
 		require.NoError(t, <-done)
 		assert.Zero(t, h.sum(metrics.IterationsInterrupted))
+	})
+}
+
+func TestRampingVUsGracefulRampDownInterruptsWithoutFailing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// 2 VUs go to 1 at 1s; the removed VU's 5s iteration gets gracefulRampDown 1s, then is
+		// interrupted at 2s: an interruption, not an error, and the other VU carries on.
+		h := newHarness(t, `{"scenarios": {"r": {"executor": "ramping-vus", "startVUs": 2, "gracefulRampDown": "1s",
+			"gracefulStop": "0s", "stages": [{"duration": "1s", "target": 1}, {"duration": "8500ms", "target": 1}]}}}`,
+			sleeper(5*time.Second))
+		done := make(chan error)
+		go func() { _, err := h.run(); done <- err }()
+		time.Sleep(1900 * time.Millisecond)
+		synctest.Wait()
+		assert.Equal(t, 2, h.runner.Active())
+		time.Sleep(200 * time.Millisecond)
+		synctest.Wait()
+		assert.Equal(t, 1, h.runner.Active(), "interrupted after gracefulRampDown")
+		require.NoError(t, <-done)
+		assert.Equal(t, 2.0, h.sum(metrics.IterationsInterrupted), "one by the ramp-down, one by the end (gracefulStop 0s)")
+		assert.Equal(t, 1.0, h.sum(metrics.Iterations), "the remaining VU completed its first iteration")
+		assert.Zero(t, h.sum(metrics.IterationErrors))
 	})
 }

@@ -30,10 +30,22 @@ func FromOptions(o options.Options) ([]Config, error) {
 //
 // iterations, duration and stages conflict with each other as in k6 (iterations with
 // duration is allowed) and with scenarios. Errors wrap ErrConfig and name the option.
+//
+// When o.ExecutionSegment or o.ExecutionSegmentSequence is set, every config is reduced to
+// this process's part (see PartFromOptions and Config.Segment).
 func (r *Registry) FromOptions(o options.Options) ([]Config, error) {
+	part, err := PartFromOptions(o)
+	if err != nil {
+		return nil, err
+	}
 	cfgs, err := r.derive(o)
 	if err != nil {
 		return nil, err
+	}
+	if part != nil {
+		for i, c := range cfgs {
+			cfgs[i] = c.Segment(part)
+		}
 	}
 	slices.SortFunc(cfgs, func(a, b Config) int {
 		pa, pb := a.Base(), b.Base()
@@ -181,6 +193,25 @@ func repath(err error, prefix string, rename map[string]string) error {
 		path = prefix + "." + path
 	}
 	return &FieldError{Path: path, Msg: fe.Msg}
+}
+
+// PartFromOptions returns the part of the test this process runs, from k6's
+// executionSegment ("1/3:2/3") and executionSegmentSequence ("0,1/3,2/3,1") options; nil for
+// the whole test. Errors name the option and wrap ErrSegment (and so ErrConfig).
+func PartFromOptions(o options.Options) (*Part, error) {
+	seg, err := ParseSegment(o.ExecutionSegment)
+	if err != nil {
+		return nil, fmt.Errorf("executionSegment: %w", err)
+	}
+	seq, err := ParseSequence(o.ExecutionSegmentSequence)
+	if err != nil {
+		return nil, fmt.Errorf("executionSegmentSequence: %w", err)
+	}
+	part, err := NewPart(seg, seq)
+	if err != nil {
+		return nil, fmt.Errorf("executionSegment: %w", err)
+	}
+	return part, nil
 }
 
 // Scenarios returns cfgs as the engine's scenarios (for engine.Config.Scenarios).

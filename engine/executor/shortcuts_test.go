@@ -123,11 +123,11 @@ func TestFromOptionsErrors(t *testing.T) {
 		{"stages with no VUs", `{"vus": 0, "stages": [{"duration": "1s", "target": 0}]}`, []string{"stages: startVUs or a stage target must be above 0"}},
 		{"negative stage target", `{"stages": [{"duration": "1s", "target": -1}]}`, []string{"stages: stage 1: target must be between 0 and 100000000, got -1"}},
 		{"unknown executor", `{"scenarios": {"pay": {"executor": "foo"}}}`,
-			[]string{`scenarios.pay.executor: unknown executor "foo" (allowed: constant-vus, per-vu-iterations, ramping-vus, shared-iterations)`}},
+			[]string{`scenarios.pay.executor: unknown executor "foo" (allowed: constant-arrival-rate, constant-vus, per-vu-iterations, ramping-arrival-rate, ramping-vus, shared-iterations)`}},
 		{"missing executor", `{"scenarios": {"pay": {"vus": 2}}}`,
-			[]string{`scenarios.pay.executor: missing or not a string (allowed: constant-vus, per-vu-iterations, ramping-vus, shared-iterations)`}},
+			[]string{`scenarios.pay.executor: missing or not a string (allowed: constant-arrival-rate, constant-vus, per-vu-iterations, ramping-arrival-rate, ramping-vus, shared-iterations)`}},
 		{"scenario not an object", `{"scenarios": {"pay": 3}}`,
-			[]string{`scenarios.pay: must be an object with an executor (allowed: constant-vus, per-vu-iterations, ramping-vus, shared-iterations)`}},
+			[]string{`scenarios.pay: must be an object with an executor (allowed: constant-arrival-rate, constant-vus, per-vu-iterations, ramping-arrival-rate, ramping-vus, shared-iterations)`}},
 		{"bad name", `{"scenarios": {"pay now": {"executor": "constant-vus", "duration": "1s"}}}`,
 			[]string{`scenarios.pay now: invalid scenario name (allowed: letters, digits, _ and -)`}},
 		{"unknown field", `{"scenarios": {"pay": {"executor": "constant-vus", "duration": "1s", "rate": 3}}}`,
@@ -146,7 +146,7 @@ func TestFromOptionsErrors(t *testing.T) {
 			[]string{`scenarios.r.stages: at least one stage is required (allowed: [{duration, target}, ...])`}},
 		{"several errors", `{"scenarios": {"a": {"executor": "shared-iterations", "vus": 0}, "b": {"executor": "x"}}}`,
 			[]string{`scenarios.a.vus: must be between 1 and 100000000, got 0`,
-				`scenarios.b.executor: unknown executor "x" (allowed: constant-vus, per-vu-iterations, ramping-vus, shared-iterations)`}},
+				`scenarios.b.executor: unknown executor "x" (allowed: constant-arrival-rate, constant-vus, per-vu-iterations, ramping-arrival-rate, ramping-vus, shared-iterations)`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,6 +173,10 @@ func FuzzFromOptions(f *testing.F) {
 		`{"scenarios": {"a": {"executor": "ramping-vus", "stages": [{"duration": 1000, "target": 2}]}}}`,
 		`{"scenarios": {"b": {"executor": "shared-iterations", "vus": 2, "iterations": 2, "startTime": 1e300}}}`,
 		`{"scenarios": {"c": {"executor": "constant-vus", "duration": "1h", "tags": {"x": "y"}, "options": {"k": [1]}}}}`,
+		`{"scenarios": {"d": {"executor": "constant-arrival-rate", "rate": 5, "duration": "2s", "preAllocatedVUs": 1, "maxVUs": 3}}}`,
+		`{"scenarios": {"e": {"executor": "ramping-arrival-rate", "preAllocatedVUs": 0, "stages": [{"duration": "1s", "target": 9}]}}}`,
+		`{"vus": 7, "duration": "3s", "executionSegment": "1/3:2/3", "executionSegmentSequence": "0,1/3,2/3,1"}`,
+		`{"iterations": 9, "executionSegment": "50%"}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -190,7 +194,8 @@ func FuzzFromOptions(f *testing.F) {
 		for _, c := range cfgs {
 			require.NoError(t, c.Validate())
 			p := c.Plan()
-			require.Positive(t, p.MaxVUs)
+			require.GreaterOrEqual(t, p.MaxVUs, p.OnDemandVUs)
+			require.GreaterOrEqual(t, p.OnDemandVUs, int64(0))
 			require.GreaterOrEqual(t, p.End(), p.StartTime)
 		}
 	})
