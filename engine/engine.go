@@ -39,6 +39,10 @@ type Config struct {
 	GaugeInterval time.Duration
 	// NoSetup and NoTeardown skip setup() and teardown() (--no-setup, --no-teardown).
 	NoSetup, NoTeardown bool
+	// BeforeScenarios, when set, runs after setup and before the first iteration (cmd takes the
+	// integrity baseline there, so what setup writes is part of it). An error stops the run
+	// before any iteration; teardown still runs.
+	BeforeScenarios func(ctx context.Context) error
 }
 
 // Engine runs one test: VU init, setup, the scenarios, teardown. Create it with New and call
@@ -167,7 +171,15 @@ func (e *Engine) Run(ctx context.Context) error {
 			return e.firstOf(ctx, err)
 		}
 	}
-	runErr := e.runScenarios(runCtx)
+	var runErr error
+	if e.cfg.BeforeScenarios != nil {
+		if err := e.cfg.BeforeScenarios(runCtx); err != nil {
+			runErr = fmt.Errorf("engine: before scenarios: %w", err)
+		}
+	}
+	if runErr == nil {
+		runErr = e.runScenarios(runCtx)
+	}
 	var tdErr error
 	if !e.cfg.NoTeardown {
 		tdErr = e.teardown(ctx)

@@ -227,3 +227,38 @@ func TestStopDuringInitRunsNothing(t *testing.T) {
 		assert.Empty(t, r.Events(), "no setup, no iteration, no teardown")
 	})
 }
+
+func TestBeforeScenariosRunsAfterSetupAndCanStopTheRun(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var events []string
+		var mu sync.Mutex
+		note := func(s string) { mu.Lock(); events = append(events, s); mu.Unlock() }
+		r := &enginetest.Runner{
+			OnSetup:    func(ctx context.Context) (any, error) { note("setup"); return nil, nil },
+			OnIterate:  func(ctx context.Context, c enginetest.Call) error { note("iterate"); return nil },
+			OnTeardown: func(ctx context.Context, data any) error { note("teardown"); return nil },
+		}
+		o, err := options.Parse([]byte(`{"vus": 1, "iterations": 1}`))
+		require.NoError(t, err)
+		cfgs, err := executor.FromOptions(o)
+		require.NoError(t, err)
+		baseline := errors.New("baseline failed")
+		for _, hookErr := range []error{nil, baseline} {
+			events = nil
+			eng, err := engine.New(engine.Config{
+				Runner: r, Scenarios: executor.Scenarios(cfgs), Options: o,
+				Registry: metrics.NewRegistry(), NewRecorder: enginetest.NewRecorder().Factory(),
+				BeforeScenarios: func(ctx context.Context) error { note("baseline"); return hookErr },
+			})
+			require.NoError(t, err)
+			err = eng.Run(context.Background())
+			if hookErr == nil {
+				require.NoError(t, err)
+				assert.Equal(t, []string{"setup", "baseline", "iterate", "teardown"}, events)
+				continue
+			}
+			require.ErrorIs(t, err, baseline)
+			assert.Equal(t, []string{"setup", "baseline", "teardown"}, events, "no iteration after a failed hook; teardown still runs")
+		}
+	})
+}

@@ -73,13 +73,13 @@ func (a *app) execute(s *script, f *runFlags) int {
 		Runner: runner, Scenarios: executor.Scenarios(s.scenarios), Options: s.opts,
 		Registry: s.registry, NewRecorder: r.collector.Recorder,
 		NoSetup: f.noSetup, NoTeardown: f.noTeardown,
+		BeforeScenarios: func(ctx context.Context) error { return s.db.beforeLoad(ctx, r.collector.Recorder(0)) },
 	})
 	if err != nil {
 		return a.fail("run", exitErr(exitInvalidConfig, err))
 	}
 	defer s.db.close()
-	if err := s.db.start(a.ctx, r.collector.Recorder(0)); err != nil {
-		s.db.stopMonitor()
+	if err := s.db.connect(a.ctx); err != nil {
 		return a.fail("run", exitErr(exitDatabase, err))
 	}
 
@@ -167,7 +167,10 @@ func (t *thresholdAbort) Error() string {
 func runExitCode(err error, thresholdsFailed bool) int {
 	var ta *thresholdAbort
 	var ie *engine.InitError
+	var ee *exitError
 	switch {
+	case errors.As(err, &ee):
+		return ee.code
 	case err == nil && thresholdsFailed:
 		return exitThresholds
 	case err == nil:

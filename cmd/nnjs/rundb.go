@@ -97,25 +97,35 @@ func (d *dbSide) rng() integrity.Range {
 	return integrity.Range{First: d.integrity.First, Last: d.integrity.First + d.integrity.Count - 1}
 }
 
-// start takes the integrity baseline, then connects the monitor (so the baseline's own writes
-// are not counted as the run's); it runs before any load.
-func (d *dbSide) start(ctx context.Context, rec metrics.Recorder) error {
-	if d.integrity != nil {
-		pool, err := seed.Open(ctx, d.integrity.URL)
-		if err != nil {
-			return fmt.Errorf("integrity: %w", err)
-		}
-		d.pool = pool
-		if err := seed.Guard(ctx, pool); err != nil {
-			return fmt.Errorf("integrity baseline: %w", err)
-		}
-		if _, err := integrity.TakeBaseline(ctx, pool, d.rng()); err != nil {
-			return fmt.Errorf("integrity baseline: %w", err)
+// connect opens the integrity checks' pool and checks the staging marker; it runs before
+// the VUs are initialised, so a wrong database stops the run before any work.
+func (d *dbSide) connect(ctx context.Context) error {
+	if d.integrity == nil {
+		return nil
+	}
+	pool, err := seed.Open(ctx, d.integrity.URL)
+	if err != nil {
+		return fmt.Errorf("integrity: %w", err)
+	}
+	d.pool = pool
+	if err := seed.Guard(ctx, pool); err != nil {
+		return fmt.Errorf("integrity: %w", err)
+	}
+	return nil
+}
+
+// beforeLoad runs after setup() and before the first iteration: it takes the integrity
+// baseline (so what setup wrote is part of it), then starts the monitor (so the baseline's
+// own writes are not counted as the run's).
+func (d *dbSide) beforeLoad(ctx context.Context, rec metrics.Recorder) error {
+	if d.pool != nil {
+		if _, err := integrity.TakeBaseline(ctx, d.pool, d.rng()); err != nil {
+			return exitErr(exitDatabase, fmt.Errorf("integrity baseline: %w", err))
 		}
 	}
 	if d.monitor != nil {
 		if err := d.monitor.Start(context.Background(), rec); err != nil {
-			return fmt.Errorf("database monitor: %w", err)
+			return exitErr(exitDatabase, fmt.Errorf("database monitor: %w", err))
 		}
 	}
 	return nil
