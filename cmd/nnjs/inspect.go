@@ -33,7 +33,7 @@ func (a *app) inspectCmd(args []string) int {
 	if err != nil {
 		return a.fail("inspect", exitErr(exitInvalidConfig, err))
 	}
-	s, err := loadScript(a.ctx, fs.Arg(0), vars, options.Options{}, dbFlagsRun{})
+	s, err := loadScript(a.ctx, fs.Arg(0), vars, options.Options{}, dbFlagsRun{}, nil)
 	if err != nil {
 		return a.fail("inspect", err)
 	}

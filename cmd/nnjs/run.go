@@ -40,7 +40,7 @@ func (a *app) runCmd(args []string) int {
 	if err != nil {
 		return a.fail("run", exitErr(exitInvalidConfig, err))
 	}
-	s, err := loadScript(a.ctx, fs.Arg(0), env, cli, f.db)
+	s, err := loadScript(a.ctx, fs.Arg(0), env, cli, f.db, f.scenarios)
 	if err != nil {
 		return a.fail("run", err)
 	}

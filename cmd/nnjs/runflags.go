@@ -48,6 +48,9 @@ type runFlags struct {
 	tags          []string
 	out           []string
 	db            dbFlagsRun
+	scenarios     []string
+	segment       string
+	segmentSeq    string
 }
 
 func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
@@ -62,6 +65,9 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.StringArrayVarP(&f.env, "env", "e", nil, "set KEY=VALUE in __ENV, repeatable")
 	fs.StringVar(&f.envFile, "env-file", "", "read KEY=VALUE lines (dotenv) into __ENV")
 	fs.StringArrayVar(&f.tags, "tag", nil, "add a tag KEY=VALUE to every sample, repeatable")
+	fs.StringSliceVar(&f.scenarios, "scenario", nil, "run only these scenarios (repeatable, or a,b)")
+	fs.StringVar(&f.segment, "execution-segment", "", "run this part of every scenario, e.g. 1/3:2/3 (k6 execution segments)")
+	fs.StringVar(&f.segmentSeq, "execution-segment-sequence", "", "all the segments of the test, e.g. 0,1/3,2/3,1")
 	fs.StringArrayVarP(&f.out, "out", "o", nil, "also write results: result=FILE (exact aggregates for 'nnjs merge'), repeatable")
 	fs.StringVar(&f.db.monitorURL, "db-monitor", "", "sample this PostgreSQL database during the run (db_* metrics, lock waits, deadlocks)")
 	fs.StringVar(&f.db.integrityURL, "integrity", "", "take an integrity baseline before the load and run the integrity checks after it on this staging database")
@@ -109,6 +115,12 @@ func (f *runFlags) options(fs *pflag.FlagSet) (options.Options, error) {
 		if err := summary.ValidateTrendStats(o.SummaryTrendStats); err != nil {
 			return o, fmt.Errorf("--summary-trend-stats: %w", err)
 		}
+	}
+	if fs.Changed("execution-segment") {
+		o.ExecutionSegment = f.segment
+	}
+	if fs.Changed("execution-segment-sequence") {
+		o.ExecutionSegmentSequence = f.segmentSeq
 	}
 	if len(f.tags) > 0 {
 		tags, err := parsePairs("--tag", f.tags)

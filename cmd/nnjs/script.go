@@ -65,7 +65,7 @@ func (s *script) closeClients() {
 
 // loadScript compiles path, reads its options with env as __ENV, layers cli on top and
 // validates scenarios and thresholds.
-func loadScript(ctx context.Context, path string, env map[string]string, cli options.Options, dbf dbFlagsRun) (*script, error) {
+func loadScript(ctx context.Context, path string, env map[string]string, cli options.Options, dbf dbFlagsRun, only []string) (*script, error) {
 	s := &script{path: path, registry: metrics.NewRegistry(), env: env}
 	s.newModules()
 	prog, err := jsapi.Compile(path, jsapi.CompileOptions{Modules: s.modules})
@@ -89,6 +89,9 @@ func loadScript(ctx context.Context, path string, env map[string]string, cli opt
 		return nil, exitErr(exitInvalidConfig, err)
 	}
 	if s.scenarios, err = executor.FromOptions(s.opts); err != nil {
+		return nil, exitErr(exitInvalidConfig, err)
+	}
+	if s.scenarios, err = executor.Filter(s.scenarios, only); err != nil {
 		return nil, exitErr(exitInvalidConfig, err)
 	}
 	if err := checkExec(s.scenarios, info); err != nil {
