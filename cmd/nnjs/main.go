@@ -12,6 +12,7 @@ import (
 )
 
 func main() {
+	applyGCDefaults(os.LookupEnv)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	// One channel for every signal, registered before the run starts: a second signal can
 	// never be lost between the first one and a later registration.

@@ -21,6 +21,15 @@
 // own idle pools, dial state and TLS session caches. HTTP/2 is not negotiated, which keeps
 // per-VU connection semantics and exact per-request byte counts (see below).
 //
+// Fast path: plain-http keep-alive requests do not go through http.Transport's per-connection
+// reader and writer goroutines. A small HTTP/1.1 RoundTripper (fastTransport) writes the
+// request and reads the response on the VU's own goroutine over a pooled connection, which
+// halves the CPU a loopback request costs (see bench/README.md). It keeps the transport's
+// behaviour: httptrace timings, transparent gzip, cancellation by the VU's context and
+// params.timeout, a retry on a fresh connection when an idle one was closed by the server
+// (idempotent requests; idle connections older than a second are probed first). https,
+// proxies, Expect: 100-continue and noConnectionReuse use the shared http.Transport.
+//
 // Bytes: data_sent and data_received are counted on the wire by a wrapping net.Conn and
 // attributed to the request that holds the connection (TLS handshakes included); they carry
 // the VU's tags only, as in k6.

@@ -103,12 +103,17 @@ type env struct {
 
 func newEnv(t testing.TB, opts *options.Options) *env {
 	t.Helper()
+	return newEnvModule(t, opts, New(Config{}))
+}
+
+// newEnvModule is newEnv with the instance made by mod.
+func newEnvModule(t testing.TB, opts *options.Options, mod *Module) *env {
+	t.Helper()
 	if opts == nil {
 		opts = &options.Options{}
 	}
 	vu := &fakeVU{rt: goja.New(), ctx: t.Context(), reg: metrics.NewRegistry(), rec: &memRecorder{},
 		tags: metrics.NewTags(map[string]string{"scenario": "default", "group": ""}), opts: opts}
-	mod := New(Config{})
 	t.Cleanup(mod.CloseIdleConnections)
 	exp, err := mod.NewInstance(vu)
 	require.NoError(t, err)

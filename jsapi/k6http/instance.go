@@ -1,7 +1,6 @@
 package k6http
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/dop251/goja"
@@ -33,7 +32,7 @@ type defaults struct {
 	respType     respType
 	userAgent    []string // shared, never mutated: Header values are replaced, not edited
 	throw        bool
-	transport    *http.Transport
+	transport    *fastTransport
 	batch        int
 	batchPerHost int
 }

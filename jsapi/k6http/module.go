@@ -45,7 +45,7 @@ type Config struct {
 type Module struct {
 	cfg        Config
 	mu         sync.Mutex
-	transports [4]atomic.Pointer[http.Transport]
+	transports [4]atomic.Pointer[fastTransport]
 }
 
 // New returns the module for one run.
@@ -63,7 +63,7 @@ func New(cfg Config) *Module {
 }
 
 // transport returns the shared transport of a kind, building it on first use.
-func (m *Module) transport(kind transportKind) *http.Transport {
+func (m *Module) transport(kind transportKind) *fastTransport {
 	if t := m.transports[kind].Load(); t != nil {
 		return t
 	}
@@ -72,7 +72,7 @@ func (m *Module) transport(kind transportKind) *http.Transport {
 	if t := m.transports[kind].Load(); t != nil {
 		return t
 	}
-	t := newTransport(m.cfg, kind)
+	t := newFastTransport(newTransport(m.cfg, kind), m.cfg.MaxIdleConnsPerHost)
 	m.transports[kind].Store(t)
 	return t
 }

@@ -30,7 +30,7 @@ type prepared struct {
 	req       *http.Request
 	cancel    context.CancelCauseFunc
 	tr        *tracer
-	transport *http.Transport
+	transport *fastTransport
 	jar       http.CookieJar
 	method    string
 	tagURL    string // URL for the url tag, without password
@@ -46,6 +46,8 @@ type prepared struct {
 	reqStr    string
 	host      string         // params.headers.Host
 	cookies   []*http.Cookie // params.cookies
+	client    http.Client    // used by execute
+	res       result         // what execute returns, allocated with the request
 }
 
 // checkRedirect follows up to p.redirects hops, then returns the last response (as k6).

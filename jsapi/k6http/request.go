@@ -42,11 +42,12 @@ const maxPooledBuf = 1 << 20
 func execute(p *prepared) *result {
 	tr := p.tr
 	tr.begin()
-	client := http.Client{Transport: p.transport, Jar: p.jar, CheckRedirect: p.checkRedirect}
+	client := &p.client // part of p: one allocation less per request
+	*client = http.Client{Transport: p.transport, Jar: p.jar, CheckRedirect: p.checkRedirect}
 	if p.timeout > 0 {
 		tr.arm(p.timeout, &p.cancel)
 	}
-	r := &result{}
+	r := &p.res
 	resp, err := client.Do(p.req)
 	if err == nil {
 		r.resp = resp

@@ -1,0 +1,369 @@
+package k6http
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Tuning of fastTransport's idle pool.
+const (
+	idleTimeout = 90 * time.Second // idle connections older than this are closed, not reused
+	probeAfter  = time.Second      // idle connections older than this are probed before reuse
+)
+
+// fastTransport is the HTTP/1.1 RoundTripper behind every VU's requests. Plain-http requests
+// run on the caller's goroutine over a pooled keep-alive connection: the request is written
+// and the response read by the VU itself, with none of http.Transport's per-connection read
+// and write goroutines and the channel hand-offs between them, which cost more CPU than the
+// syscalls on a fast loopback target. Everything else (https, proxies, Expect: 100-continue,
+// no connection reuse) goes to the wrapped http.Transport. It keeps http.Transport's
+// observable behaviour: httptrace hooks, transparent gzip, context cancellation, and a retry
+// on a fresh connection when a reused one turns out closed before any response byte.
+//
+// It is safe for concurrent use.
+type fastTransport struct {
+	fallback *http.Transport
+	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
+	maxIdle  int           // per host
+	proxied  bool          // a proxy is set in the environment: ask fallback.Proxy per request
+	probe    time.Duration // idle connections older than this are probed before reuse
+
+	mu   sync.Mutex
+	idle map[string][]*fastConn // LIFO per host:port
+}
+
+func newFastTransport(fallback *http.Transport, maxIdle int) *fastTransport {
+	return &fastTransport{
+		fallback: fallback, dial: fallback.DialContext, maxIdle: maxIdle,
+		proxied: os.Getenv("HTTP_PROXY") != "" || os.Getenv("http_proxy") != "",
+		probe:   probeAfter,
+		idle:    map[string][]*fastConn{},
+	}
+}
+
+// fastConn is one keep-alive connection, owned by one request at a time.
+type fastConn struct {
+	conn    net.Conn
+	br      *bufio.Reader
+	bw      *bufio.Writer
+	key     string
+	idleAt  time.Time
+	gotByte bool // a byte of the current response arrived
+}
+
+// expire makes the connection's pending and future I/O fail at once (context cancelled).
+func (c *fastConn) expire() { _ = c.conn.SetDeadline(time.Unix(1, 0)) }
+
+// RoundTrip implements http.RoundTripper.
+func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !t.eligible(req) {
+		return t.fallback.RoundTrip(req)
+	}
+	key := req.URL.Host
+	if req.URL.Port() == "" {
+		key = net.JoinHostPort(req.URL.Hostname(), "80")
+	}
+	for {
+		resp, retry, err := t.try(req, key)
+		if !retry {
+			return resp, err
+		}
+		if req.Body != nil && req.Body != http.NoBody {
+			if req.Body, err = req.GetBody(); err != nil {
+				return nil, err
+			}
+		}
+	}
+}
+
+// eligible reports whether req can take the fast path.
+func (t *fastTransport) eligible(req *http.Request) bool {
+	if req.URL.Scheme != "http" || t.fallback.DisableKeepAlives || req.Header.Get("Expect") != "" {
+		return false
+	}
+	if t.proxied {
+		if u, err := t.fallback.Proxy(req); err != nil || u != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// try makes one attempt on one connection. retry is set when a reused connection failed
+// before any response byte and the request can be sent again.
+func (t *fastTransport) try(req *http.Request, key string) (_ *http.Response, retry bool, _ error) {
+	ctx := req.Context()
+	trace := httptrace.ContextClientTrace(ctx)
+	if trace != nil && trace.GetConn != nil {
+		trace.GetConn(key)
+	}
+	c, reused, err := t.getConn(ctx, key)
+	if err != nil {
+		return nil, false, err
+	}
+	if trace != nil && trace.GotConn != nil {
+		info := httptrace.GotConnInfo{Conn: c.conn, Reused: reused, WasIdle: reused}
+		if reused {
+			info.IdleTime = time.Since(c.idleAt)
+		}
+		trace.GotConn(info)
+	}
+	stop := context.AfterFunc(ctx, c.expire)
+	resp, err := c.roundTrip(req, trace, !t.fallback.DisableCompression)
+	if err != nil {
+		stop()
+		_ = c.conn.Close()
+		if ctx.Err() != nil {
+			return nil, false, context.Cause(ctx)
+		}
+		return nil, reused && !c.gotByte && replayable(req), err
+	}
+	b := &fastBody{t: t, c: c, ctx: ctx, body: resp.Body, stop: stop,
+		reuse: !resp.Close && !req.Close && resp.StatusCode != http.StatusSwitchingProtocols &&
+			!headerHasClose(req.Header)}
+	if resp.Body == http.NoBody {
+		b.release(true)
+		return resp, false, nil
+	}
+	resp.Body = b
+	if resp.Uncompressed {
+		resp.Body = &gzipBody{body: b}
+	}
+	return resp, false, nil
+}
+
+// replayable reports whether a request that may not have reached the server can be sent
+// again (as http.Transport: idempotent, with a body that can be rewound).
+func replayable(req *http.Request) bool {
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+	default:
+		if _, ok := req.Header["Idempotency-Key"]; !ok {
+			return false
+		}
+	}
+	return req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+}
+
+func headerHasClose(h http.Header) bool {
+	for _, v := range h["Connection"] {
+		for _, tok := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(tok), "close") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var gzipAccept = []string{"gzip"}
+
+// roundTrip writes req and reads the response head. The WroteRequest hook fires from
+// req.Write, before the final flush, as with http.Transport.
+func (c *fastConn) roundTrip(req *http.Request, trace *httptrace.ClientTrace, compress bool) (*http.Response, error) {
+	c.gotByte = false
+	h := req.Header
+	gz := compress && req.Method != http.MethodHead && h.Get("Accept-Encoding") == "" && h.Get("Range") == ""
+	if gz { // sent but not kept in req.Header, like http.Transport's extra headers
+		h["Accept-Encoding"] = gzipAccept
+	}
+	err := req.Write(c.bw)
+	if gz {
+		delete(h, "Accept-Encoding")
+	}
+	if err == nil {
+		err = c.bw.Flush()
+	}
+	if err != nil {
+		return nil, err
+	}
+	for {
+		if _, err := c.br.Peek(1); err != nil {
+			return nil, err
+		}
+		if !c.gotByte && trace != nil && trace.GotFirstResponseByte != nil {
+			trace.GotFirstResponseByte()
+		}
+		c.gotByte = true
+		resp, err := http.ReadResponse(c.br, req)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode < 100 || resp.StatusCode > 199 || resp.StatusCode == http.StatusSwitchingProtocols {
+			if gz && resp.Header.Get("Content-Encoding") == "gzip" {
+				resp.Header.Del("Content-Encoding")
+				resp.Header.Del("Content-Length")
+				resp.ContentLength = -1
+				resp.Uncompressed = true
+			}
+			return resp, nil
+		}
+		if trace != nil && trace.Got1xxResponse != nil {
+			_ = trace.Got1xxResponse(resp.StatusCode, map[string][]string(resp.Header))
+		}
+	}
+}
+
+// getConn returns an idle connection to key, or dials one.
+func (t *fastTransport) getConn(ctx context.Context, key string) (*fastConn, bool, error) {
+	for {
+		c := t.popIdle(key)
+		if c == nil {
+			break
+		}
+		idle := time.Since(c.idleAt)
+		if idle < t.probe || (idle < idleTimeout && alive(c.conn)) {
+			return c, true, nil
+		}
+		_ = c.conn.Close()
+	}
+	conn, err := t.dial(ctx, "tcp", key)
+	if err != nil {
+		return nil, false, err
+	}
+	return &fastConn{conn: conn, key: key,
+		br: bufio.NewReaderSize(conn, t.fallback.ReadBufferSize),
+		bw: bufio.NewWriterSize(conn, t.fallback.WriteBufferSize)}, false, nil
+}
+
+func (t *fastTransport) popIdle(key string) *fastConn {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	list := t.idle[key]
+	n := len(list)
+	if n == 0 {
+		return nil
+	}
+	c := list[n-1]
+	list[n-1] = nil
+	t.idle[key] = list[:n-1]
+	return c
+}
+
+// put returns a connection whose response was fully read to the idle pool.
+func (t *fastTransport) put(c *fastConn) {
+	if err := c.conn.SetDeadline(time.Time{}); err != nil {
+		_ = c.conn.Close()
+		return
+	}
+	c.idleAt = time.Now()
+	t.mu.Lock()
+	if len(t.idle[c.key]) < t.maxIdle {
+		t.idle[c.key] = append(t.idle[c.key], c)
+		c = nil
+	}
+	t.mu.Unlock()
+	if c != nil {
+		_ = c.conn.Close()
+	}
+}
+
+// CloseIdleConnections closes the idle connections of both paths.
+func (t *fastTransport) CloseIdleConnections() {
+	t.mu.Lock()
+	idle := t.idle
+	t.idle = map[string][]*fastConn{}
+	t.mu.Unlock()
+	for _, list := range idle {
+		for _, c := range list {
+			_ = c.conn.Close()
+		}
+	}
+	t.fallback.CloseIdleConnections()
+}
+
+// fastBody is a response body read on the fast path: at EOF its connection goes back to the
+// pool; closed early or failed, the connection is closed.
+type fastBody struct {
+	t     *fastTransport
+	c     *fastConn
+	ctx   context.Context
+	body  io.ReadCloser
+	stop  func() bool
+	reuse bool
+	done  bool
+}
+
+func (b *fastBody) Read(p []byte) (int, error) {
+	if b.done {
+		return 0, errBodyClosed
+	}
+	n, err := b.body.Read(p)
+	switch {
+	case err == io.EOF:
+		b.release(true)
+	case err != nil:
+		if b.ctx.Err() != nil {
+			err = context.Cause(b.ctx)
+		}
+		b.release(false)
+	}
+	return n, err
+}
+
+func (b *fastBody) Close() error {
+	if !b.done {
+		b.release(false)
+	}
+	return nil
+}
+
+// release ends the body: the connection is reused after a complete read, else closed.
+func (b *fastBody) release(complete bool) {
+	b.done = true
+	if b.stop() && complete && b.reuse {
+		b.t.put(b.c)
+		return
+	}
+	_ = b.c.conn.Close()
+}
+
+var errBodyClosed = errors.New("http: read on closed response body")
+
+// gzipBody decompresses a body the transport asked gzip for.
+type gzipBody struct {
+	body *fastBody
+	zr   *gzip.Reader
+	err  error
+}
+
+func (g *gzipBody) Read(p []byte) (int, error) {
+	if g.zr == nil && g.err == nil {
+		g.zr, g.err = gzip.NewReader(g.body)
+	}
+	if g.err != nil {
+		return 0, g.err
+	}
+	return g.zr.Read(p)
+}
+
+func (g *gzipBody) Close() error { return g.body.Close() }
+
+// alive reports whether an idle connection is still open and silent: a non-blocking peek
+// finds neither EOF nor unsolicited bytes.
+func alive(conn net.Conn) bool {
+	cc, ok := conn.(*countConn)
+	if ok {
+		conn = cc.Conn
+	}
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return true
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return false
+	}
+	return peekAlive(raw)
+}
