@@ -1,0 +1,150 @@
+// Package modulestest gives module tests a fake modules.VU over a bare goja runtime and a
+// recorder that keeps every sample, so a module is tested without the jsapi runtime:
+//
+//	vu := modulestest.NewVU(t)          // not in init, background context
+//	obj, err := mymodule.New().NewInstance(vu)
+//	vu.Set("mod", obj)
+//	vu.Run(t, `mod.doSomething()`)
+//	samples := vu.Rec.Of("checks", nil)
+package modulestest
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/dop251/goja"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/jsapi/modules"
+)
+
+// Sample is one recorded metric sample.
+type Sample struct {
+	Metric string
+	Tags   *metrics.Tags
+	Value  float64
+}
+
+// Recorder keeps every sample in memory. It is safe for concurrent use (several fake VUs may
+// share one).
+type Recorder struct {
+	mu      sync.Mutex
+	samples []Sample
+}
+
+// Add implements metrics.Recorder.
+func (r *Recorder) Add(m *metrics.Metric, tags *metrics.Tags, v float64) {
+	r.mu.Lock()
+	r.samples = append(r.samples, Sample{m.Name, tags, v})
+	r.mu.Unlock()
+}
+
+// Of returns, in recording order, the samples of metric name whose tags contain every pair of
+// want (nil: all of them).
+func (r *Recorder) Of(name string, want map[string]string) []Sample {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	filter := metrics.NewTags(want)
+	var out []Sample
+	for _, s := range r.samples {
+		if s.Metric == name && s.Tags.Contains(filter) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Sum adds up the values Of returns.
+func (r *Recorder) Sum(name string, want map[string]string) float64 {
+	var t float64
+	for _, s := range r.Of(name, want) {
+		t += s.Value
+	}
+	return t
+}
+
+// VU is a fake modules.VU. Its fields may be changed between calls (e.g. Init to leave the init
+// stage, Ctx to cancel an iteration); it is used by one goroutine at a time, like a real VU.
+type VU struct {
+	IDValue uint64
+	RT      *goja.Runtime
+	Ctx     context.Context
+	Init    bool
+	Reg     *metrics.Registry
+	Rec     *Recorder
+	TagSet  *metrics.Tags
+	Opts    options.Options
+	hooks   []func()
+}
+
+var _ modules.VU = (*VU)(nil)
+
+// NewVU returns VU 1, not in init, with a background context, a fresh registry and recorder,
+// and the tags {scenario: default, group: ""}.
+func NewVU(t testing.TB) *VU {
+	t.Helper()
+	return &VU{
+		IDValue: 1, RT: goja.New(), Ctx: context.Background(), Reg: metrics.NewRegistry(), Rec: &Recorder{},
+		TagSet: metrics.NewTags(map[string]string{"scenario": "default", "group": ""}),
+	}
+}
+
+// Runtime implements modules.VU.
+func (v *VU) Runtime() *goja.Runtime { return v.RT }
+
+// Context implements modules.VU.
+func (v *VU) Context() context.Context { return v.Ctx }
+
+// InInit implements modules.VU.
+func (v *VU) InInit() bool { return v.Init }
+
+// ID implements modules.VU.
+func (v *VU) ID() uint64 { return v.IDValue }
+
+// Recorder implements modules.VU.
+func (v *VU) Recorder() metrics.Recorder { return v.Rec }
+
+// Registry implements modules.VU.
+func (v *VU) Registry() *metrics.Registry { return v.Reg }
+
+// Tags implements modules.VU.
+func (v *VU) Tags() *metrics.Tags { return v.TagSet }
+
+// SetTags implements modules.VU.
+func (v *VU) SetTags(t *metrics.Tags) { v.TagSet = t }
+
+// Options implements modules.VU.
+func (v *VU) Options() *options.Options { return &v.Opts }
+
+// OnIterationStart implements modules.VU; StartIteration runs the hooks.
+func (v *VU) OnIterationStart(fn func()) { v.hooks = append(v.hooks, fn) }
+
+// StartIteration runs the OnIterationStart hooks, as the runtime does before each iteration.
+func (v *VU) StartIteration() {
+	for _, h := range v.hooks {
+		h()
+	}
+}
+
+// Instance creates m's instance for this VU and binds it to the global name.
+func (v *VU) Instance(t testing.TB, m modules.Module, name string) *goja.Object {
+	t.Helper()
+	obj, err := m.NewInstance(v)
+	require.NoError(t, err)
+	require.NoError(t, v.RT.Set(name, obj))
+	return obj
+}
+
+// Run evaluates src and fails the test on an exception.
+func (v *VU) Run(t testing.TB, src string) goja.Value {
+	t.Helper()
+	val, err := v.RT.RunString(src)
+	require.NoError(t, err, src)
+	return val
+}
+
+// RunErr evaluates src and returns its exception, if any.
+func (v *VU) RunErr(src string) (goja.Value, error) { return v.RT.RunString(src) }
