@@ -1,0 +1,140 @@
+package k6core
+
+import (
+	"testing"
+
+	"github.com/dop251/goja"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/nnprotect/nnjs/engine/metrics"
+)
+
+// result is one expected `checks` sample: the check name and 1 (pass) or 0 (fail).
+type result struct {
+	check string
+	value float64
+}
+
+func TestCheckResultAndSamples(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		want bool
+		recs []result
+	}{
+		{"all functions pass", `check(2, {"even": v => v % 2 === 0, "positive": v => v > 0})`, true,
+			[]result{{"even", 1}, {"positive", 1}}},
+		{"one function fails", `check(3, {"even": v => v % 2 === 0, "positive": v => v > 0})`, false,
+			[]result{{"even", 0}, {"positive", 1}}},
+		{"all fail", `check(-3, {"even": v => v % 2 === 0, "positive": v => v > 0})`, false,
+			[]result{{"even", 0}, {"positive", 0}}},
+		{"function gets the value", `check({status: 200}, {"is 200": r => r.status === 200})`, true,
+			[]result{{"is 200", 1}}},
+		{"function result is truthiness", `check(0, {"one": () => 1, "empty": () => "", "obj": () => ({})})`, false,
+			[]result{{"one", 1}, {"empty", 0}, {"obj", 1}}},
+		{"plain values", `check(null, {"t": true, "f": false, "n": 0, "s": "x"})`, false,
+			[]result{{"t", 1}, {"f", 0}, {"n", 0}, {"s", 1}}},
+		{"no conditions", `check(1, {})`, true, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			vu := newVU(t, t.Context())
+			got := vu.run(t, tc.src)
+			assert.Equal(t, tc.want, got.Export())
+
+			samples := vu.rec.of(metrics.Checks)
+			require.Len(t, samples, len(tc.recs))
+			for i, want := range tc.recs {
+				assert.Equal(t, want.check, tag(t, samples[i].tags, "check"))
+				assert.Equal(t, want.value, samples[i].value, want.check)
+				assert.Empty(t, tag(t, samples[i].tags, "group"))
+				assert.Equal(t, "default", tag(t, samples[i].tags, "scenario"))
+				assert.Equal(t, 3, samples[i].tags.Len(), samples[i].tags.Key())
+			}
+			assert.Len(t, vu.rec.samples, len(tc.recs), "check must record nothing but checks")
+		})
+	}
+}
+
+func TestCheckRepeatedKeepsTagsApart(t *testing.T) {
+	t.Parallel()
+	vu := newVU(t, t.Context())
+	vu.run(t, `for (let i = 0; i < 3; i++) { check(i, {"zero": v => v === 0, "small": v => v < 2}) }`)
+	samples := vu.rec.of(metrics.Checks)
+	require.Len(t, samples, 6)
+	want := []result{{"zero", 1}, {"small", 1}, {"zero", 0}, {"small", 1}, {"zero", 0}, {"small", 0}}
+	for i, w := range want {
+		assert.Equal(t, w.check, tag(t, samples[i].tags, "check"), i)
+		assert.Equal(t, w.value, samples[i].value, i)
+	}
+}
+
+func TestCheckExtraTags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		tags string
+		want map[string]string
+	}{
+		{"added", `{kind: "api", n: 7}`,
+			map[string]string{"scenario": "default", "group": "", "check": "ok", "kind": "api", "n": "7"}},
+		{"override scenario tag", `{scenario: "other"}`,
+			map[string]string{"scenario": "other", "group": "", "check": "ok"}},
+		{"check name wins over a check tag", `{check: "spoof"}`,
+			map[string]string{"scenario": "default", "group": "", "check": "ok"}},
+		{"empty object", `{}`, map[string]string{"scenario": "default", "group": "", "check": "ok"}},
+		{"undefined", `undefined`, map[string]string{"scenario": "default", "group": "", "check": "ok"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			vu := newVU(t, t.Context())
+			before := vu.Tags()
+			assert.Equal(t, true, vu.run(t, `check(1, {"ok": true}, `+tc.tags+`)`).Export())
+			samples := vu.rec.of(metrics.Checks)
+			require.Len(t, samples, 1)
+			assert.Equal(t, tc.want, samples[0].tags.Map())
+			assert.Same(t, before, vu.Tags(), "extra tags must not stick to the VU")
+		})
+	}
+}
+
+func TestCheckInGroupCarriesGroupTag(t *testing.T) {
+	t.Parallel()
+	vu := newVU(t, t.Context())
+	vu.run(t, `check(1, {"outside": true}); group("g", () => check(1, {"inside": true}, {k: "v"}))`)
+	samples := vu.rec.of(metrics.Checks)
+	require.Len(t, samples, 2)
+	assert.Empty(t, tag(t, samples[0].tags, "group"))
+	assert.Equal(t, "::g", tag(t, samples[1].tags, "group"))
+	assert.Equal(t, "v", tag(t, samples[1].tags, "k"))
+}
+
+func TestCheckConditionThrowPropagates(t *testing.T) {
+	t.Parallel()
+	vu := newVU(t, t.Context())
+	_, err := vu.rt.RunString(`check(1, {"boom": () => { throw new RangeError("cond failed") }}); "after"`)
+	var ex *goja.Exception
+	require.ErrorAs(t, err, &ex)
+
+	caught := vu.run(t, `(() => {
+		try { check(1, {"boom": () => { throw new RangeError("cond failed") }}); return "no throw" }
+		catch (e) { return e instanceof RangeError ? e.message : String(e) } })()`)
+	assert.Equal(t, "cond failed", caught.String())
+}
+
+func TestCheckBadConditionsThrows(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{`check(1)`, `check(1, "x")`, `check(1, 5)`, `check(1, null)`} {
+		t.Run(src, func(t *testing.T) {
+			t.Parallel()
+			vu := newVU(t, t.Context())
+			got := vu.run(t, `(() => { try { `+src+`; return "no throw" } catch (e) { return e instanceof TypeError } })()`)
+			assert.Equal(t, true, got.Export())
+			assert.Empty(t, vu.rec.of(metrics.Checks))
+		})
+	}
+}
