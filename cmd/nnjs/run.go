@@ -61,8 +61,12 @@ type execution struct {
 func (a *app) execute(s *script, f *runFlags) int {
 	r := &execution{script: s, flags: f, start: time.Now()}
 	r.collector = metrics.NewCollector(s.registry, metrics.CollectorConfig{})
+	part, err := executor.PartFromOptions(s.opts) // validated in loadScript
+	if err != nil {
+		return a.fail("run", exitErr(exitInvalidConfig, err))
+	}
 	runner, err := jsapi.NewRunner(s.prog, jsapi.RunnerConfig{
-		Modules: s.modules, Registry: s.registry, NewRecorder: r.collector.Recorder,
+		Modules: s.modules, Registry: s.registry, NewRecorder: r.collector.Recorder, VUInTest: part.Global,
 		Env: s.env, Options: s.opts, Logger: newConsoleLogger(a.stderr, r.start, f.noColor || !isTerminal(a.stderr)),
 	})
 	if err != nil {

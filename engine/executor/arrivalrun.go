@@ -25,8 +25,9 @@ type arrival struct {
 
 // arrivalRun is the state of one run of an arrival-rate scenario.
 type arrivalRun struct {
-	s *engine.ScenarioState
-	d deadlines
+	s    *engine.ScenarioState
+	d    deadlines
+	stop context.Context // the engine's: done on a graceful stop or an abort
 
 	workers sync.WaitGroup
 	grow    chan struct{} // unbuffered: a send succeeds only when no VU is being initialised
@@ -51,7 +52,7 @@ func (a arrival) run(ctx context.Context, s *engine.ScenarioState) error {
 		return nil // this part has no VU, so no iteration either
 	}
 	r := &arrivalRun{
-		s: s, d: newDeadlines(ctx, a.duration, a.gracefulStop),
+		s: s, d: newDeadlines(ctx, a.duration, a.gracefulStop), stop: ctx,
 		grow: make(chan struct{}), spare: a.max - a.pre,
 	}
 	defer r.d.release()
@@ -120,10 +121,10 @@ func (r *arrivalRun) pace(a arrival) {
 			select {
 			case <-timer.C:
 			case <-r.d.start.Done():
-				return
 			}
 		}
 		if r.d.start.Err() != nil {
+			r.dropLate(a, k, at, ok)
 			return
 		}
 		now := time.Since(start)
@@ -138,6 +139,23 @@ func (r *arrivalRun) pace(a arrival) {
 		}
 		r.s.Dropped(dropped)
 	}
+}
+
+// dropLate counts as dropped the part's iterations from k (due at at) that were due before
+// the end of the scenario but that the pacer did not reach in time, because its goroutine ran
+// late (a starved CPU): none may start after the end, and every iteration due in the duration
+// is either started or dropped. After a stop by the engine, nothing more is counted, as k6.
+func (r *arrivalRun) dropLate(a arrival, k uint64, at time.Duration, ok bool) {
+	if r.stop.Err() != nil {
+		return
+	}
+	var late int64
+	for ok && at < a.duration {
+		late++
+		k++
+		at, ok = a.due(a.part.Global(k))
+	}
+	r.s.Dropped(late)
 }
 
 // try hands one iteration to an idle worker, if there is one.
