@@ -50,11 +50,21 @@ func (v *vu) getters(props map[string]func() any) (*goja.Object, error) {
 
 func (v *vu) execVU() (*goja.Object, error) {
 	return v.getters(map[string]func() any{
-		"idInTest":            func() any { return v.id },
+		"idInTest":            func() any { return v.idInTest() },
 		"idInInstance":        func() any { return v.id },
 		"iterationInInstance": func() any { return max(v.iter, 0) },
 		"iterationInScenario": func() any { v.mustActive("vu.iterationInScenario"); return max(v.act.scnIter, 0) },
 	})
+}
+
+// idInTest is the VU's id across all the execution segments of the test (k6 vu.idInTest):
+// its id in this process (vu.idInInstance and __VU, as k6) mapped through
+// RunnerConfig.VUInTest. VU 0 (setup, teardown) stays 0.
+func (v *vu) idInTest() uint64 {
+	if v.id == 0 || v.sh.vuInTest == nil {
+		return v.id
+	}
+	return v.sh.vuInTest(v.id-1) + 1
 }
 
 // mustActive throws outside of a scenario's iterations, like k6.

@@ -38,6 +38,11 @@ type RunnerConfig struct {
 	// ErrorLogEvery is the minimum interval between two logs of the same exception message
 	// (default 5s); repeats in between are counted and reported with the next log.
 	ErrorLogEvery time.Duration
+	// VUInTest maps a VU's 0-based position in this process (id-1) to its 0-based position in
+	// the whole test, so that k6/execution vu.idInTest is unique across execution segments:
+	// VU ids are dealt to the segments like iterations, as k6 does. (*executor.Part).Global
+	// fits. Nil is the identity (no execution segment).
+	VUInTest func(k uint64) uint64
 }
 
 // shared is the run-wide state every VU of a Runner (or the options probe) reads. Fields are
@@ -53,6 +58,7 @@ type shared struct {
 	baseTags *metrics.Tags // options.tags plus group ""
 	start    time.Time
 	errlog   *errorLog
+	vuInTest func(uint64) uint64 // RunnerConfig.VUInTest; nil is the identity
 
 	vusActive, vusInit atomic.Int64
 
@@ -103,6 +109,7 @@ func NewRunner(p *Program, cfg RunnerConfig) (*Runner, error) {
 		sh.baseDir = cfg.BaseDir
 	}
 	sh.errlog = newErrorLog(sh.logger, cfg.ErrorLogEvery)
+	sh.vuInTest = cfg.VUInTest
 	return &Runner{sh: sh, newRecorder: cfg.NewRecorder}, nil
 }
 
