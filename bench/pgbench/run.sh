@@ -3,20 +3,21 @@
 # Creates (or recreates) database $DBNAME, seeds it with nnjs seed --init (kary tree, fanout 3,
 # balances large enough that no wallet drains), then for each N and each round: reset, pgbench
 # (N clients, 2 threads, T seconds, bench/pgbench/payment.sql), reset, nnjs (the same
-# examples/db-payment/payment.js in correct mode, N VUs, an N-connection pool, T seconds).
+# examples/db-payment/payment.js in correct mode, N VUs, an N-connection pool, T seconds);
+# even rounds run nnjs first. Every reset ends with VACUUM ANALYZE.
 # Transactions = pgbench's processed transactions / nnjs's completed iterations (one iteration
 # = one order created and paid); both divided by T. Prints each round, then the medians and
 # nnjs's share of pgbench's rate (target >= 0.9).
 #
 #   bench/pgbench/run.sh                 # N = 20 50, T=30, ROUNDS=1
 #   ROUNDS=3 T=30 bench/pgbench/run.sh 20 50
-#   NNJS=/tmp/nnjs-before MODE=prepared bench/pgbench/run.sh 20   # pgbench -M prepared
+#   NNJS=/tmp/nnjs-before PGBENCH_MODE=prepared bench/pgbench/run.sh 20   # pgbench -M prepared
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 T=${T:-30}
 ROUNDS=${ROUNDS:-1}
-MODE=${MODE:-simple} # pgbench --protocol: simple (pgbench's default), extended, prepared
+PGBENCH_MODE=${PGBENCH_MODE:-simple} # pgbench --protocol: simple (its default), extended, prepared
 DBNAME=${DBNAME:-nnjs_pgbench}
 PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
@@ -50,9 +51,29 @@ fresh_database() {
     >"$OUT/pgbench-seed.txt" 2>&1 || { cat "$OUT/pgbench-seed.txt" >&2; exit 1; }
 }
 
+# reset restores the seeded state, then vacuums: every payment leaves dead versions of the hot
+# users rows (the tree's root above all), which slow the next run down if left behind.
 reset() {
   "$NNJS" seed --reset --db "$DB" "${SEED_FLAGS[@]}" >"$OUT/pgbench-seed.txt" 2>&1 ||
     { cat "$OUT/pgbench-seed.txt" >&2; exit 1; }
+  psql -d "$DBNAME" -qc 'VACUUM ANALYZE'
+}
+
+# run_pgbench N ROUND and run_nnjs N ROUND: one measured run each, from a reset database.
+run_pgbench() {
+  reset
+  local code=0
+  pgbench -n -M "$PGBENCH_MODE" -c "$1" -j 2 -T "$T" -f bench/pgbench/payment.sql "$DB" >"$OUT/pgbench.txt" 2>&1 || code=$?
+  row "$1" "$2" pgbench "$(awk -F': ' '/transactions actually processed/ {print $2}' "$OUT/pgbench.txt")" "$code"
+}
+run_nnjs() {
+  reset
+  local code=0
+  rm -f "$OUT/pgbench-nnjs.json"
+  "$NNJS" run -q --no-summary -e DB="$DB" -e VUS="$1" -e DB_CONNS="$1" -e DURATION="${T}s" \
+    --summary-export "$OUT/pgbench-nnjs.json" examples/db-payment/payment.js >"$OUT/pgbench-nnjs.txt" 2>&1 || code=$?
+  [ -s "$OUT/pgbench-nnjs.json" ] || { cat "$OUT/pgbench-nnjs.txt" >&2; exit 1; }
+  row "$1" "$2" nnjs "$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["metrics"]["iterations"]["count"]))' "$OUT/pgbench-nnjs.json")" "$code"
 }
 
 rows="$OUT/pgbench-rounds.txt"
@@ -74,16 +95,8 @@ echo "uptime before: $(uptime)"
 printf '%-4s %-6s %-8s %8s %10s %5s\n' N round tool tx 'tx/s' exit
 for n in "$@"; do
   for r in $(seq "$ROUNDS"); do
-    reset
-    code=0
-    pgbench -n -M "$MODE" -c "$n" -j 2 -T "$T" -f bench/pgbench/payment.sql "$DB" >"$OUT/pgbench.txt" 2>&1 || code=$?
-    row "$n" "$r" pgbench "$(awk -F': ' '/transactions actually processed/ {print $2}' "$OUT/pgbench.txt")" "$code"
-
-    reset
-    code=0
-    "$NNJS" run -q --no-summary -e DB="$DB" -e VUS="$n" -e DB_CONNS="$n" -e DURATION="${T}s" \
-      --summary-export "$OUT/pgbench-nnjs.json" examples/db-payment/payment.js >"$OUT/pgbench-nnjs.txt" 2>&1 || code=$?
-    row "$n" "$r" nnjs "$(python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["metrics"]["iterations"]["count"]))' "$OUT/pgbench-nnjs.json")" "$code"
+    if [ $((r % 2)) = 1 ]; then run_pgbench "$n" "$r"; run_nnjs "$n" "$r"
+    else run_nnjs "$n" "$r"; run_pgbench "$n" "$r"; fi
   done
 done
 echo "uptime after: $(uptime)"

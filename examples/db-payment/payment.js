@@ -1,0 +1,124 @@
+// The NNProtect wallet payment straight against PostgreSQL (no API in between), the way NN-6's
+// locustfile drove the payment service: create a pending order with its lines (committed on
+// its own), then pay it in one transaction. See README.md beside this file.
+//
+//   nnjs seed --reset --db "$DB"      # between runs
+//   nnjs run -e DB="$DB" examples/db-payment/payment.js                 # correct (default)
+//   nnjs run -e DB="$DB" -e MODE=legacy examples/db-payment/payment.js  # the real defects
+//
+// MODE=correct locks every member row in ascending member_id and updates PV/PVG relatively;
+// a deadlock (40P01) or serialization failure (40001) is retried up to RETRIES times.
+// MODE=legacy is the real PVUpdateService: ancestors read without a lock and written as
+// absolute values, one by one in an unspecified order, never retried. Under this contention
+// it loses PVG increments (integrity check C19) and deadlocks (db_deadlocks, R01).
+//
+// Contention is on purpose: HOT_SHARE of the payments come from the HOT_MEMBERS at the top of
+// the kary tree (root, children, grandchildren), so many VUs queue on the same wallets, every
+// payment updates the root's PVG, and parents and children pay at the same time.
+//
+// Environment: DB (required), MODE correct|legacy, VUS (100), DURATION (30s), GRACEFUL_STOP
+// (30s), DB_CONNS pool size (20), RETRIES (10), MEMBER_FIRST (80000), MEMBER_COUNT (200),
+// HOT_MEMBERS (13), HOT_SHARE (0.5), PRODUCTS (1,2,3,4,5,6,7,8: nnjs seed's catalogue, three
+// of them kits).
+import sql from 'nnjs/sql';
+import { Counter } from 'k6/metrics';
+import { LINES, Refusal, createOrder, pay } from './lib.js';
+
+const DB = __ENV.DB || '';
+const MODE = __ENV.MODE || 'correct';
+if (MODE !== 'correct' && MODE !== 'legacy') {
+  throw new Error(`MODE must be correct or legacy, got ${MODE}`);
+}
+const VUS = intEnv('VUS', 100, 1);
+const DB_CONNS = intEnv('DB_CONNS', 20, 1);
+const RETRIES = intEnv('RETRIES', 10, 0);
+const MEMBER_FIRST = intEnv('MEMBER_FIRST', 80000, 1);
+const MEMBER_COUNT = intEnv('MEMBER_COUNT', 200, 1);
+const HOT_MEMBERS = Math.min(intEnv('HOT_MEMBERS', 13, 1), MEMBER_COUNT);
+const HOT_SHARE = Number(__ENV.HOT_SHARE || 0.5);
+const PRODUCTS = (__ENV.PRODUCTS || '1,2,3,4,5,6,7,8').split(',').map((s) => intOf('PRODUCTS', s, 1));
+
+/** payments_ok: orders paid (committed). */
+const paymentsOK = new Counter('payments_ok');
+/** payments_refused{reason}: business refusals (insufficient_balance, wrong_state, ...). */
+const paymentsRefused = new Counter('payments_refused');
+/** payments_failed{code,stage}: SQL errors (40P01 deadlock, ...), stage create or pay. */
+const paymentsFailed = new Counter('payments_failed');
+/** orders_unpaid: orders created and left pending (refused or failed), reconciled by R04. */
+const ordersUnpaid = new Counter('orders_unpaid');
+
+const db = DB ? sql.open(DB, { maxConns: DB_CONNS, name: 'staging' }) : null;
+
+export const options = {
+  scenarios: {
+    payments: {
+      executor: 'constant-vus', vus: VUS, duration: __ENV.DURATION || '30s',
+      gracefulStop: __ENV.GRACEFUL_STOP || '30s',
+    },
+  },
+  thresholds: { payments_failed: ['count==0'] },
+};
+if (DB) {
+  options.db = { url: DB, monitor: { interval: '1s' } };
+  options.integrity = {
+    url: DB, first: MEMBER_FIRST, count: MEMBER_COUNT,
+    reconcile: { paymentsOk: 'payments_ok', paymentsFailed: 'orders_unpaid' },
+  };
+  options.thresholds.db_deadlocks = ['count==0'];
+}
+
+export function setup() {
+  if (!DB) {
+    throw new Error('set the staging database: -e DB=postgres://user@127.0.0.1:5432/staging');
+  }
+}
+
+export default function () {
+  let orderId;
+  try {
+    orderId = createOrder(db, buyer(), orderLines());
+  } catch (e) {
+    paymentsFailed.add(1, { stage: 'create', code: e.code || e.reason || 'exception' });
+    return;
+  }
+  try {
+    pay(db, orderId, MODE, RETRIES);
+    paymentsOK.add(1);
+  } catch (e) {
+    ordersUnpaid.add(1);
+    if (e instanceof Refusal) {
+      paymentsRefused.add(1, { reason: e.reason });
+    } else if (e.code) {
+      paymentsFailed.add(1, { stage: 'pay', code: e.code }); // 40P01 in legacy mode
+    } else {
+      throw e;
+    }
+  }
+}
+
+/** buyer picks a member: from the hot set with probability HOT_SHARE, else from the range. */
+function buyer() {
+  const n = Math.random() < HOT_SHARE ? HOT_MEMBERS : MEMBER_COUNT;
+  return MEMBER_FIRST + Math.floor(Math.random() * n);
+}
+
+/** orderLines returns LINES [product, quantity] pairs, quantity 1 or 2. */
+function orderLines() {
+  const lines = [];
+  for (let i = 0; i < LINES; i++) {
+    lines.push([PRODUCTS[Math.floor(Math.random() * PRODUCTS.length)], 1 + Math.floor(Math.random() * 2)]);
+  }
+  return lines;
+}
+
+function intEnv(name, def, min) {
+  return __ENV[name] === undefined || __ENV[name] === '' ? def : intOf(name, __ENV[name], min);
+}
+
+function intOf(name, s, min) {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < min) {
+    throw new Error(`${name} must be an integer >= ${min}, got ${s}`);
+  }
+  return n;
+}
