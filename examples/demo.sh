@@ -28,6 +28,7 @@ VUS=${NNJS_DEMO_VUS:-30}
 SCALE=${NNJS_DEMO_SCALE:-0.04}
 FIRST=80000
 COUNT=200
+SEED_FLAGS="--tree kary --fanout 3 --min-balance 20000 --max-balance 40000"
 # Exit codes of nnjs (cmd/nnjs/exitcode.go) that the demo expects in legacy mode.
 EXIT_THRESHOLDS=99
 EXIT_INTEGRITY=110
@@ -154,7 +155,7 @@ for b in nnjs target paymentapi; do
 done
 
 # ---------------------------------------------------------------------------------------
-step "1/4  A plain k6 script against a local target"
+step "1/5  A plain k6 script against a local target"
 TARGET_PORT=$(pick_port 8090)
 start target "$BIN/target" --listen "127.0.0.1:$TARGET_PORT"
 TARGET_PID=$LAST_PID
@@ -166,14 +167,13 @@ stop "$TARGET_PID"
 note "k6-compat.js: $(run_digest "$WORK/k6-compat.json"); all thresholds passed (exit 0)"
 
 # ---------------------------------------------------------------------------------------
-step "2/4  A staging database: seed, validate, baseline"
+step "2/5  A staging database: seed, validate, baseline"
 pg_isready -q || die "PostgreSQL is not answering at $PGHOST:$PGPORT"
 PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -d postgres \
   -c "DROP DATABASE IF EXISTS \"${DBNAME}\" WITH (FORCE)" -c "CREATE DATABASE \"${DBNAME}\""
 DB_CREATED=1
 note "fresh database $DBNAME; members $FIRST-$((FIRST + COUNT - 1)) in a 3-ary sponsor tree"
-"$BIN/nnjs" seed --init --db "$DB" --i-know-this-is-staging="$DBNAME" --operator demo \
-  --tree kary --fanout 3 --min-balance 20000 --max-balance 40000
+"$BIN/nnjs" seed --init --db "$DB" --i-know-this-is-staging="$DBNAME" --operator demo $SEED_FLAGS
 "$BIN/nnjs" validate --db "$DB"
 "$BIN/nnjs" integrity --baseline --db "$DB"
 
@@ -194,7 +194,7 @@ run_payments() {
 }
 
 # ---------------------------------------------------------------------------------------
-step "3/4  scenarios/baseline.js against the reference payment API, then integrity"
+step "3/5  scenarios/baseline.js against the reference payment API, then integrity"
 RUN_FLAGS=()
 run_payments correct "$WORK/correct.json"
 [[ $RC -eq 0 ]] || die "the payment run failed (nnjs run exit $RC); API log: $WORK/paymentapi-correct.log"
@@ -205,8 +205,8 @@ note "nnjs integrity --payments-ok $OK: the database must agree with the client"
 note "correct mode: every integrity check passed"
 
 # ---------------------------------------------------------------------------------------
-step "4/4  The same against paymentapi --legacy (the real code's defects)"
-"$BIN/nnjs" seed --reset --db "$DB"
+step "4/5  The same against paymentapi --legacy (the real code's defects)"
+"$BIN/nnjs" seed --reset --db "$DB" $SEED_FLAGS
 "$BIN/nnjs" integrity --baseline --db "$DB"
 # Legacy payments queue behind deadlocks (1 s each to detect): stop stragglers after 5 s.
 RUN_FLAGS=(--no-summary -e GRACEFUL_STOP=5s)
@@ -231,5 +231,21 @@ case $RC in
   *) die "legacy mode: nnjs integrity exit $RC (expected $EXIT_INTEGRITY)" ;;
 esac
 
+# ---------------------------------------------------------------------------------------
+step "5/5  Payments straight into PostgreSQL (nnjs/sql), monitored, integrity in the run"
+note "examples/db-payment/payment.js: the same payment in SQL from the script; nnjs run itself"
+note "takes the baseline, watches the database (deadlocks, lock waits) and runs the checks"
+DBPAY=(-q -e "DB=$DB" -e VUS=30 -e DURATION=10s -e GRACEFUL_STOP=5s)
+SEED_FLAGS="--tree kary --fanout 3 --min-balance 100000000 --max-balance 200000000"  # no wallet drains
+"$BIN/nnjs" seed --reset --db "$DB" $SEED_FLAGS
+nnjs_rc "$BIN/nnjs" run "${DBPAY[@]}" --summary-export "$WORK/dbpay-correct.json" examples/db-payment/payment.js >"$WORK/dbpay-correct.txt"
+[[ $RC -eq 0 ]] || { cat "$WORK/dbpay-correct.txt"; die "DB-direct correct mode: nnjs run exit $RC (expected 0)"; }
+note "correct SQL: $(grep -E '^OK:' "$WORK/dbpay-correct.txt" || true) (exit 0)"
+"$BIN/nnjs" seed --reset --db "$DB" $SEED_FLAGS
+nnjs_rc "$BIN/nnjs" run "${DBPAY[@]}" -e MODE=legacy examples/db-payment/payment.js >"$WORK/dbpay-legacy.txt"
+[[ $RC -eq $EXIT_INTEGRITY ]] || { cat "$WORK/dbpay-legacy.txt"; die "DB-direct legacy mode: nnjs run exit $RC (expected $EXIT_INTEGRITY)"; }
+note "legacy SQL: $(grep -E '^    deadlocks' "$WORK/dbpay-legacy.txt" | tr -s ' ' || true)"
+note "legacy SQL: failing checks $(grep -E '^(C|R)[0-9]+ +critical +FAIL' "$WORK/dbpay-legacy.txt" | awk '{print $1}' | tr '\n' ' ')(exit $RC, as expected)"
+
 step "Demo complete"
-note "correct API: thresholds and all integrity checks pass; legacy API: nnjs flags it"
+note "correct API and SQL: thresholds and all integrity checks pass; legacy: nnjs flags it"
