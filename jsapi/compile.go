@@ -95,7 +95,7 @@ func bundle(abs string, reg *modules.Registry) (string, error) {
 	}
 	for _, f := range res.OutputFiles {
 		if strings.HasSuffix(f.Path, ".js") {
-			return string(f.Contents), nil
+			return leanHelpers(string(f.Contents)), nil
 		}
 	}
 	return "", fmt.Errorf("compile: %s: esbuild produced no JavaScript", abs)

@@ -46,21 +46,31 @@ func (v *vu) setEnv(env, over map[string]string) error {
 	return v.rt.Set("__ENV", obj)
 }
 
-// console returns the console object; output goes to the run's logger with the VU id.
-func (v *vu) console() *goja.Object {
-	c := v.rt.NewObject()
-	levels := map[string]slog.Level{
-		"log": slog.LevelInfo, "info": slog.LevelInfo, "debug": slog.LevelDebug,
-		"warn": slog.LevelWarn, "error": slog.LevelError,
-	}
-	for name, lvl := range levels {
-		_ = c.Set(name, func(call goja.FunctionCall) goja.Value {
+// consoleLevels are the console methods and the log level each writes at.
+var consoleLevels = map[string]slog.Level{
+	"log": slog.LevelInfo, "info": slog.LevelInfo, "debug": slog.LevelDebug,
+	"warn": slog.LevelWarn, "error": slog.LevelError,
+}
+
+// consoleMethods builds the console methods of a VU; output goes to the run's logger with
+// the VU id.
+var consoleMethods = newMethodTable(map[string]func(v *vu) any{
+	"log": consoleMethod("log"), "info": consoleMethod("info"), "debug": consoleMethod("debug"),
+	"warn": consoleMethod("warn"), "error": consoleMethod("error"),
+})
+
+func consoleMethod(name string) func(v *vu) any {
+	lvl := consoleLevels[name]
+	return func(v *vu) any {
+		return func(call goja.FunctionCall) goja.Value {
 			v.log(lvl, call.Arguments)
 			return goja.Undefined()
-		})
+		}
 	}
-	return c
 }
+
+// console returns the console object; its methods are built on first use.
+func (v *vu) console() *goja.Object { return v.lazyObject(consoleMethods) }
 
 func (v *vu) log(lvl slog.Level, args []goja.Value) {
 	lg := v.sh.logger
@@ -123,23 +133,27 @@ func (v *vu) resolvePath(name string) string {
 	return filepath.Join(base, name)
 }
 
+// cryptoMethods builds the methods of the global crypto object of a VU.
+var cryptoMethods = newMethodTable(map[string]func(v *vu) any{
+	"randomUUID":      func(*vu) any { return newUUID },
+	"getRandomValues": func(v *vu) any { return v.getRandomValues },
+})
+
 // webCrypto returns the global crypto object (randomUUID, getRandomValues).
-func (v *vu) webCrypto() *goja.Object {
-	c := v.rt.NewObject()
-	_ = c.Set("randomUUID", newUUID)
-	_ = c.Set("getRandomValues", func(arr *goja.Object) *goja.Object {
-		buf, ok := arr.Get("buffer").Export().(goja.ArrayBuffer)
-		if !ok {
-			v.throw("crypto.getRandomValues: argument must be a typed array")
-		}
-		off, n := arr.Get("byteOffset").ToInteger(), arr.Get("byteLength").ToInteger()
-		if n > 65536 {
-			v.throw("crypto.getRandomValues: %d bytes requested, at most 65536 allowed", n)
-		}
-		_, _ = rand.Read(buf.Bytes()[off : off+n])
-		return arr
-	})
-	return c
+func (v *vu) webCrypto() *goja.Object { return v.lazyObject(cryptoMethods) }
+
+// getRandomValues implements crypto.getRandomValues(typedArray).
+func (v *vu) getRandomValues(arr *goja.Object) *goja.Object {
+	buf, ok := arr.Get("buffer").Export().(goja.ArrayBuffer)
+	if !ok {
+		v.throw("crypto.getRandomValues: argument must be a typed array")
+	}
+	off, n := arr.Get("byteOffset").ToInteger(), arr.Get("byteLength").ToInteger()
+	if n > 65536 {
+		v.throw("crypto.getRandomValues: %d bytes requested, at most 65536 allowed", n)
+	}
+	_, _ = rand.Read(buf.Bytes()[off : off+n])
+	return arr
 }
 
 // newUUID returns a random (version 4) UUID.

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
 
 	"github.com/dop251/goja"
 
@@ -94,7 +98,7 @@ func (v *vu) Iterate(ctx context.Context, it engine.Iteration) error {
 	for _, h := range v.hooks {
 		h()
 	}
-	ret, err := v.act.fn(goja.Undefined(), v.act.data)
+	ret, err := protect(func() (goja.Value, error) { return v.act.fn(goja.Undefined(), v.act.data) })
 	if err == nil {
 		err = v.settle(ret)
 	}
@@ -131,4 +135,61 @@ func (v *vu) finish(ctx context.Context, err error) error {
 	}
 	v.sh.errlog.log(v.id, err)
 	return err
+}
+
+// PanicError is a Go panic raised by native (module) code while JavaScript ran, recovered so
+// that it fails one iteration, init or setup instead of the process. It unwraps to a
+// *ScriptError whose Msg names the panic value and the Go function that panicked and whose
+// Stack is the Go stack: it is logged and counted like an uncaught exception, and before the
+// load it is a script error (exit code 107).
+type PanicError struct {
+	Value  any          // the value given to panic
+	Script *ScriptError // the error as an uncaught exception
+}
+
+func (e *PanicError) Error() string { return e.Script.Error() }
+
+// Unwrap returns the *ScriptError.
+func (e *PanicError) Unwrap() error { return e.Script }
+
+// protect runs fn (a call into JS) and turns a Go panic raised below it into a *PanicError.
+// goja restores its VM state before a Go panic leaves it, so the runtime stays usable.
+func protect[T any](fn func() (T, error)) (res T, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = newPanicError(p)
+		}
+	}()
+	return fn()
+}
+
+// newPanicError builds protect's error; it must be called from the deferred recover, while
+// the panicking frames are still on the stack.
+func newPanicError(p any) *PanicError {
+	msg := fmt.Sprintf("panic in native code: %v", p)
+	if where := panicOrigin(); where != "" {
+		msg += " (at " + where + ")"
+	}
+	return &PanicError{Value: p, Script: &ScriptError{Msg: msg, Stack: string(debug.Stack())}}
+}
+
+// panicOrigin returns "function file:line" of the frame that panicked: the first non-runtime
+// frame outside the outermost runtime.gopanic (goja recovers and re-panics on the way, which
+// stacks more gopanic frames above the first one).
+func panicOrigin() string {
+	pcs := make([]uintptr, 512)
+	frames := runtime.CallersFrames(pcs[:runtime.Callers(1, pcs)])
+	origin, seenPanic := "", false
+	for {
+		f, more := frames.Next()
+		switch {
+		case f.Function == "runtime.gopanic":
+			origin, seenPanic = "", true
+		case seenPanic && origin == "" && !strings.HasPrefix(f.Function, "runtime."):
+			origin = fmt.Sprintf("%s %s:%d", f.Function, filepath.Base(f.File), f.Line)
+		}
+		if !more {
+			return origin
+		}
+	}
 }

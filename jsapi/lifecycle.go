@@ -3,6 +3,7 @@ package jsapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -67,11 +68,25 @@ func (r *Runner) HandleSummary(ctx context.Context, data any) (out map[string][]
 }
 
 // callLifecycle calls the exported function name in the VU 0 runtime, then post with its
-// result (a fulfilled promise is unwrapped). found is false when name is not exported.
+// result (a fulfilled promise is unwrapped). found is false when name is not exported. A Go
+// panic in native code (during VU 0's init or the call) is logged with its Go stack and
+// returned as a *PanicError.
 func (r *Runner) callLifecycle(ctx context.Context, name string, args func(*vu) []goja.Value,
 	post func(*vu, goja.Value) error) (found bool, err error) {
 	r.lifeMu.Lock()
 	defer r.lifeMu.Unlock()
+	found, err = protect(func() (bool, error) { return r.runLifecycle(ctx, name, args, post) })
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		r.sh.logger.Error(pe.Error(), "source", name, "vu", 0, "stack", pe.Script.Stack)
+		return true, fmt.Errorf("%s: %w", name, err)
+	}
+	return found, err
+}
+
+// runLifecycle is callLifecycle under lifeMu.
+func (r *Runner) runLifecycle(ctx context.Context, name string, args func(*vu) []goja.Value,
+	post func(*vu, goja.Value) error) (found bool, err error) {
 	v, err := r.lifecycle(ctx)
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", name, err)
@@ -168,7 +183,7 @@ func (p *Program) Inspect(ctx context.Context, env map[string]string, reg *metri
 		reg = metrics.NewRegistry()
 	}
 	sh := newShared(p, nil, reg, options.Options{}, nil, env)
-	v, err := newVU(ctx, sh, 0, discardRecorder{})
+	v, err := protect(func() (*vu, error) { return newVU(ctx, sh, 0, discardRecorder{}) })
 	if err != nil {
 		return info, fmt.Errorf("options: %w", err)
 	}

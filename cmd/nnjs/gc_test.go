@@ -55,3 +55,24 @@ func TestMemTotal(t *testing.T) {
 	}
 	assert.Zero(t, memTotal(filepath.Join(dir, "absent")))
 }
+
+func TestPercentForCapsHeadroom(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		live uint64
+		want int
+	}{
+		{"unknown live heap", 0, gcPercent},
+		{"small heap keeps GOGC", 10 << 20, gcPercent},
+		{"headroom exactly the cap", maxHeadroom * 100 / gcPercent, gcPercent},
+		{"large heap: headroom capped", 4 * maxHeadroom, 25},
+		{"huge heap: floor", 100 * maxHeadroom, minPercent},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tc.want, percentFor(tc.live, gcPercent))
+		})
+	}
+}

@@ -42,19 +42,19 @@ func TestCheckResultAndSamples(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, t.Context())
-			got := vu.run(t, tc.src)
+			got := vu.Run(t, tc.src)
 			assert.Equal(t, tc.want, got.Export())
 
-			samples := vu.rec.of(metrics.Checks)
+			samples := vu.Rec.Of(metrics.Checks, nil)
 			require.Len(t, samples, len(tc.recs))
 			for i, want := range tc.recs {
-				assert.Equal(t, want.check, tag(t, samples[i].tags, "check"))
-				assert.Equal(t, want.value, samples[i].value, want.check)
-				assert.Empty(t, tag(t, samples[i].tags, "group"))
-				assert.Equal(t, "default", tag(t, samples[i].tags, "scenario"))
-				assert.Equal(t, 3, samples[i].tags.Len(), samples[i].tags.Key())
+				assert.Equal(t, want.check, tag(t, samples[i].Tags, "check"))
+				assert.Equal(t, want.value, samples[i].Value, want.check)
+				assert.Empty(t, tag(t, samples[i].Tags, "group"))
+				assert.Equal(t, "default", tag(t, samples[i].Tags, "scenario"))
+				assert.Equal(t, 3, samples[i].Tags.Len(), samples[i].Tags.Key())
 			}
-			assert.Len(t, vu.rec.samples, len(tc.recs), "check must record nothing but checks")
+			assert.Len(t, vu.Rec.All(), len(tc.recs), "check must record nothing but checks")
 		})
 	}
 }
@@ -62,13 +62,13 @@ func TestCheckResultAndSamples(t *testing.T) {
 func TestCheckRepeatedKeepsTagsApart(t *testing.T) {
 	t.Parallel()
 	vu := newVU(t, t.Context())
-	vu.run(t, `for (let i = 0; i < 3; i++) { check(i, {"zero": v => v === 0, "small": v => v < 2}) }`)
-	samples := vu.rec.of(metrics.Checks)
+	vu.Run(t, `for (let i = 0; i < 3; i++) { check(i, {"zero": v => v === 0, "small": v => v < 2}) }`)
+	samples := vu.Rec.Of(metrics.Checks, nil)
 	require.Len(t, samples, 6)
 	want := []result{{"zero", 1}, {"small", 1}, {"zero", 0}, {"small", 1}, {"zero", 0}, {"small", 0}}
 	for i, w := range want {
-		assert.Equal(t, w.check, tag(t, samples[i].tags, "check"), i)
-		assert.Equal(t, w.value, samples[i].value, i)
+		assert.Equal(t, w.check, tag(t, samples[i].Tags, "check"), i)
+		assert.Equal(t, w.value, samples[i].Value, i)
 	}
 }
 
@@ -93,10 +93,10 @@ func TestCheckExtraTags(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, t.Context())
 			before := vu.Tags()
-			assert.Equal(t, true, vu.run(t, `check(1, {"ok": true}, `+tc.tags+`)`).Export())
-			samples := vu.rec.of(metrics.Checks)
+			assert.Equal(t, true, vu.Run(t, `check(1, {"ok": true}, `+tc.tags+`)`).Export())
+			samples := vu.Rec.Of(metrics.Checks, nil)
 			require.Len(t, samples, 1)
-			assert.Equal(t, tc.want, samples[0].tags.Map())
+			assert.Equal(t, tc.want, samples[0].Tags.Map())
 			assert.Same(t, before, vu.Tags(), "extra tags must not stick to the VU")
 		})
 	}
@@ -105,22 +105,22 @@ func TestCheckExtraTags(t *testing.T) {
 func TestCheckInGroupCarriesGroupTag(t *testing.T) {
 	t.Parallel()
 	vu := newVU(t, t.Context())
-	vu.run(t, `check(1, {"outside": true}); group("g", () => check(1, {"inside": true}, {k: "v"}))`)
-	samples := vu.rec.of(metrics.Checks)
+	vu.Run(t, `check(1, {"outside": true}); group("g", () => check(1, {"inside": true}, {k: "v"}))`)
+	samples := vu.Rec.Of(metrics.Checks, nil)
 	require.Len(t, samples, 2)
-	assert.Empty(t, tag(t, samples[0].tags, "group"))
-	assert.Equal(t, "::g", tag(t, samples[1].tags, "group"))
-	assert.Equal(t, "v", tag(t, samples[1].tags, "k"))
+	assert.Empty(t, tag(t, samples[0].Tags, "group"))
+	assert.Equal(t, "::g", tag(t, samples[1].Tags, "group"))
+	assert.Equal(t, "v", tag(t, samples[1].Tags, "k"))
 }
 
 func TestCheckConditionThrowPropagates(t *testing.T) {
 	t.Parallel()
 	vu := newVU(t, t.Context())
-	_, err := vu.rt.RunString(`check(1, {"boom": () => { throw new RangeError("cond failed") }}); "after"`)
+	_, err := vu.RunErr(`check(1, {"boom": () => { throw new RangeError("cond failed") }}); "after"`)
 	var ex *goja.Exception
 	require.ErrorAs(t, err, &ex)
 
-	caught := vu.run(t, `(() => {
+	caught := vu.Run(t, `(() => {
 		try { check(1, {"boom": () => { throw new RangeError("cond failed") }}); return "no throw" }
 		catch (e) { return e instanceof RangeError ? e.message : String(e) } })()`)
 	assert.Equal(t, "cond failed", caught.String())
@@ -132,9 +132,8 @@ func TestCheckBadConditionsThrows(t *testing.T) {
 		t.Run(src, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, t.Context())
-			got := vu.run(t, `(() => { try { `+src+`; return "no throw" } catch (e) { return e instanceof TypeError } })()`)
-			assert.Equal(t, true, got.Export())
-			assert.Empty(t, vu.rec.of(metrics.Checks))
+			assert.Equal(t, "TypeError", vu.Throws(t, src))
+			assert.Empty(t, vu.Rec.Of(metrics.Checks, nil))
 		})
 	}
 }

@@ -14,7 +14,7 @@ func TestGroupNestsAndRestoresTags(t *testing.T) {
 	t.Parallel()
 	vu := newVU(t, t.Context())
 	before := vu.Tags()
-	got := vu.run(t, `group("a", () => {
+	got := vu.Run(t, `group("a", () => {
 		check(0, {"in a": true});
 		const r = group("b", () => { check(0, {"in b": true}); return {v: 7} });
 		check(0, {"back in a": true});
@@ -23,63 +23,63 @@ func TestGroupNestsAndRestoresTags(t *testing.T) {
 	assert.Equal(t, int64(42), got.Export(), "group returns the function's result")
 	assert.Same(t, before, vu.Tags(), "tags are restored after group returns")
 
-	checks := vu.rec.of(metrics.Checks)
+	checks := vu.Rec.Of(metrics.Checks, nil)
 	require.Len(t, checks, 3)
-	assert.Equal(t, "::a", tag(t, checks[0].tags, "group"))
-	assert.Equal(t, "::a::b", tag(t, checks[1].tags, "group"))
-	assert.Equal(t, "::a", tag(t, checks[2].tags, "group"))
+	assert.Equal(t, "::a", tag(t, checks[0].Tags, "group"))
+	assert.Equal(t, "::a::b", tag(t, checks[1].Tags, "group"))
+	assert.Equal(t, "::a", tag(t, checks[2].Tags, "group"))
 
-	durs := vu.rec.of(metrics.GroupDuration)
+	durs := vu.Rec.Of(metrics.GroupDuration, nil)
 	require.Len(t, durs, 2, "one group_duration per group")
-	assert.Equal(t, map[string]string{"group": "::a::b", "scenario": "default"}, durs[0].tags.Map())
-	assert.Equal(t, map[string]string{"group": "::a", "scenario": "default"}, durs[1].tags.Map())
+	assert.Equal(t, map[string]string{"group": "::a::b", "scenario": "default"}, durs[0].Tags.Map())
+	assert.Equal(t, map[string]string{"group": "::a", "scenario": "default"}, durs[1].Tags.Map())
 	for _, d := range durs {
-		assert.GreaterOrEqual(t, d.value, 0.0)
+		assert.GreaterOrEqual(t, d.Value, 0.0)
 	}
 }
 
 func TestGroupKeepsOtherTags(t *testing.T) {
 	t.Parallel()
 	vu := newVU(t, t.Context())
-	vu.tags = vu.tags.Merge(map[string]string{"env": "ci"})
-	vu.run(t, `group("g", () => check(0, {"c": true}))`)
-	checks := vu.rec.of(metrics.Checks)
+	vu.TagSet = vu.TagSet.Merge(map[string]string{"env": "ci"})
+	vu.Run(t, `group("g", () => check(0, {"c": true}))`)
+	checks := vu.Rec.Of(metrics.Checks, nil)
 	require.Len(t, checks, 1)
 	assert.Equal(t, map[string]string{"env": "ci", "scenario": "default", "group": "::g", "check": "c"},
-		checks[0].tags.Map())
+		checks[0].Tags.Map())
 }
 
 func TestGroupRestoresTagsAfterThrow(t *testing.T) {
 	t.Parallel()
 	vu := newVU(t, t.Context())
 	before := vu.Tags()
-	msg := vu.run(t, `(() => {
+	msg := vu.Run(t, `(() => {
 		try { group("a", () => group("b", () => { throw new Error("inner") })); return "no throw" }
 		catch (e) { return e.message } })()`)
 	assert.Equal(t, "inner", msg.String(), "the exception propagates unchanged")
 	assert.Same(t, before, vu.Tags(), "tags are restored after a throw")
 
-	vu.run(t, `check(0, {"after": true})`)
-	checks := vu.rec.of(metrics.Checks)
+	vu.Run(t, `check(0, {"after": true})`)
+	checks := vu.Rec.Of(metrics.Checks, nil)
 	require.Len(t, checks, 1)
-	assert.Empty(t, tag(t, checks[0].tags, "group"))
+	assert.Empty(t, tag(t, checks[0].Tags, "group"))
 
-	durs := vu.rec.of(metrics.GroupDuration)
+	durs := vu.Rec.Of(metrics.GroupDuration, nil)
 	require.Len(t, durs, 2, "group_duration is recorded for groups left by an exception")
-	assert.Equal(t, "::a::b", tag(t, durs[0].tags, "group"))
-	assert.Equal(t, "::a", tag(t, durs[1].tags, "group"))
+	assert.Equal(t, "::a::b", tag(t, durs[0].Tags, "group"))
+	assert.Equal(t, "::a", tag(t, durs[1].Tags, "group"))
 }
 
 func TestGroupDurationIsElapsedMilliseconds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		vu := newVU(t, t.Context())
-		vu.run(t, `group("outer", () => { sleep(0.25); group("inner", () => sleep(0.5)) })`)
-		durs := vu.rec.of(metrics.GroupDuration)
+		vu.Run(t, `group("outer", () => { sleep(0.25); group("inner", () => sleep(0.5)) })`)
+		durs := vu.Rec.Of(metrics.GroupDuration, nil)
 		require.Len(t, durs, 2)
-		assert.Equal(t, "::outer::inner", tag(t, durs[0].tags, "group"))
-		assert.InDelta(t, 500.0, durs[0].value, 1e-9)
-		assert.Equal(t, "::outer", tag(t, durs[1].tags, "group"))
-		assert.InDelta(t, 750.0, durs[1].value, 1e-9)
+		assert.Equal(t, "::outer::inner", tag(t, durs[0].Tags, "group"))
+		assert.InDelta(t, 500.0, durs[0].Value, 1e-9)
+		assert.Equal(t, "::outer", tag(t, durs[1].Tags, "group"))
+		assert.InDelta(t, 750.0, durs[1].Value, 1e-9)
 	})
 }
 
@@ -99,12 +99,11 @@ func TestGroupMisuseThrows(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, t.Context())
-			vu.init = tc.init
+			vu.Init = tc.init
 			before := vu.Tags()
-			got := vu.run(t, `(() => { try { `+tc.src+`; return "no throw" } catch (e) { return e instanceof TypeError } })()`)
-			assert.Equal(t, true, got.Export())
+			assert.Equal(t, "TypeError", vu.Throws(t, tc.src))
 			assert.Same(t, before, vu.Tags())
-			assert.Empty(t, vu.rec.of(metrics.GroupDuration))
+			assert.Empty(t, vu.Rec.Of(metrics.GroupDuration, nil))
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package k6core
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -110,7 +111,8 @@ func (in *instance) group(call goja.FunctionCall) goja.Value {
 	return res
 }
 
-// sleep(seconds) pauses the VU; it returns early when the VU's context is cancelled.
+// sleep(seconds) pauses the VU; when the VU's context is cancelled it stops at once and
+// interrupts the iteration.
 func (in *instance) sleep(call goja.FunctionCall) goja.Value {
 	d := time.Duration(call.Argument(0).ToFloat() * float64(time.Second))
 	if d <= 0 {
@@ -122,6 +124,9 @@ func (in *instance) sleep(call goja.FunctionCall) goja.Value {
 	select {
 	case <-t.C:
 	case <-ctx.Done():
+		// Interrupt now, so not one more statement of the iteration runs after a stop; the
+		// runtime's context watcher would do it too, but asynchronously.
+		in.rt.Interrupt(context.Cause(ctx))
 	}
 	return goja.Undefined()
 }

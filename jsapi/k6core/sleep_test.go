@@ -42,9 +42,16 @@ func TestSleep(t *testing.T) {
 				}
 				vu := newVU(t, ctx)
 				start := time.Now()
-				got := vu.run(t, tc.src)
+				got, err := vu.RunErr(tc.src + `; globalThis.after = true`)
 				assert.Equal(t, tc.want, time.Since(start))
-				assert.True(t, goja.IsUndefined(got))
+				if ctx.Err() != nil {
+					var ie *goja.InterruptedError
+					require.ErrorAs(t, err, &ie, "a cancelled sleep interrupts the iteration")
+					assert.Nil(t, vu.RT.Get("after"), "no statement runs after the interrupted sleep")
+					return
+				}
+				require.NoError(t, err)
+				assert.True(t, goja.IsUndefined(got) || got.ToBoolean())
 			})
 		})
 	}
@@ -61,11 +68,11 @@ func TestFail(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, t.Context())
-			_, err := vu.rt.RunString(`fail(` + tc.arg + `)`)
+			_, err := vu.RunErr(`fail(` + tc.arg + `)`)
 			var ex *goja.Exception
 			require.ErrorAs(t, err, &ex, "fail must throw")
 
-			got := vu.run(t, `(() => {
+			got := vu.Run(t, `(() => {
 				let after = false;
 				try { fail(`+tc.arg+`); after = true } catch (e) { return [e instanceof Error, e.message, after] }
 				return "no throw" })()`)

@@ -40,8 +40,8 @@ func newInstance(vu modules.VU) (*goja.Object, error) {
 	}
 	for alg := range algorithms {
 		if err := set(alg, func(data, enc goja.Value) goja.Value {
-			h := in.newHash(alg, nil)
-			h.Write(k6encoding.Bytes(in.rt, data))
+			h := in.newHash(alg, false, nil)
+			h.Write(k6encoding.Bytes(in.rt, alg+" input", data))
 			return in.digest(h.Sum(nil), enc)
 		}); err != nil {
 			return nil, err
@@ -49,13 +49,13 @@ func newInstance(vu modules.VU) (*goja.Object, error) {
 	}
 	fns := map[string]any{
 		"hmac": func(alg string, key, data, enc goja.Value) goja.Value {
-			h := in.newHash(alg, k6encoding.Bytes(in.rt, key))
-			h.Write(k6encoding.Bytes(in.rt, data))
+			h := in.newHash(alg, true, k6encoding.Bytes(in.rt, "hmac key", key))
+			h.Write(k6encoding.Bytes(in.rt, "hmac input", data))
 			return in.digest(h.Sum(nil), enc)
 		},
-		"createHash": func(alg string) *goja.Object { return in.hasher(in.newHash(alg, nil)) },
+		"createHash": func(alg string) *goja.Object { return in.hasher(in.newHash(alg, false, nil)) },
 		"createHMAC": func(alg string, key goja.Value) *goja.Object {
-			return in.hasher(in.newHash(alg, k6encoding.Bytes(in.rt, key)))
+			return in.hasher(in.newHash(alg, true, k6encoding.Bytes(in.rt, "createHMAC key", key)))
 		},
 		"randomBytes": func(n int) goja.Value {
 			if n < 0 || n > 1<<20 {
@@ -74,13 +74,14 @@ func newInstance(vu modules.VU) (*goja.Object, error) {
 	return obj, nil
 }
 
-// newHash returns a hash for alg, keyed (HMAC) when key is not nil. Unknown names throw.
-func (in *instance) newHash(alg string, key []byte) hash.Hash {
+// newHash returns a hash for alg: an HMAC under key when keyed (an empty key is a valid HMAC
+// key, not "no key"), else the plain hash. Unknown names throw.
+func (in *instance) newHash(alg string, keyed bool, key []byte) hash.Hash {
 	mk, ok := algorithms[alg]
 	if !ok {
 		panic(in.rt.NewTypeError(fmt.Sprintf("unknown hash algorithm %q", alg)))
 	}
-	if key != nil {
+	if keyed {
 		return hmac.New(mk, key)
 	}
 	return mk()
@@ -90,7 +91,7 @@ func (in *instance) newHash(alg string, key []byte) hash.Hash {
 func (in *instance) hasher(h hash.Hash) *goja.Object {
 	o := in.rt.NewObject()
 	_ = o.Set("update", func(data goja.Value) *goja.Object {
-		h.Write(k6encoding.Bytes(in.rt, data))
+		h.Write(k6encoding.Bytes(in.rt, "update input", data))
 		return o
 	})
 	_ = o.Set("digest", func(enc goja.Value) goja.Value { return in.digest(h.Sum(nil), enc) })

@@ -9,6 +9,8 @@ import (
 	"github.com/dop251/goja"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nnprotect/nnjs/jsapi/modules/modulestest"
 )
 
 // vector is a known digest of "abc" or "" (FIPS 180-4, RFC 1321 test suites).
@@ -64,9 +66,9 @@ func TestHashKnownVectors(t *testing.T) {
 		for enc, render := range encodings {
 			t.Run(fmt.Sprintf("%s(%q)/%s", v.alg, v.input, enc), func(t *testing.T) {
 				t.Parallel()
-				rt := newRuntime(t)
+				vu := newVU(t)
 				want := render(mustHex(t, v.hex))
-				got := run(t, rt, fmt.Sprintf("crypto.%s(%q, %q)", v.alg, v.input, enc))
+				got := vu.Run(t, fmt.Sprintf("crypto.%s(%q, %q)", v.alg, v.input, enc))
 				assert.Equal(t, want, got.Export())
 			})
 		}
@@ -78,10 +80,10 @@ func TestHashBinaryIsArrayBuffer(t *testing.T) {
 	for _, src := range []string{`crypto.sha256("abc")`, `crypto.sha256("abc", "binary")`} {
 		t.Run(src, func(t *testing.T) {
 			t.Parallel()
-			rt := newRuntime(t)
-			require.NoError(t, rt.Set("r", run(t, rt, src)))
-			assert.True(t, run(t, rt, `r instanceof ArrayBuffer`).ToBoolean())
-			ab, ok := run(t, rt, "r").Export().(goja.ArrayBuffer)
+			vu := newVU(t)
+			require.NoError(t, vu.RT.Set("r", vu.Run(t, src)))
+			assert.True(t, vu.Run(t, `r instanceof ArrayBuffer`).ToBoolean())
+			ab, ok := vu.Run(t, "r").Export().(goja.ArrayBuffer)
 			require.True(t, ok)
 			assert.Equal(t, mustHex(t, known("sha256", "abc")), ab.Bytes())
 		})
@@ -100,12 +102,15 @@ func TestHashBinaryInput(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rt := newRuntime(t)
-			got := run(t, rt, fmt.Sprintf("crypto.sha256(%s, 'hex')", tc.input))
+			vu := newVU(t)
+			got := vu.Run(t, fmt.Sprintf("crypto.sha256(%s, 'hex')", tc.input))
 			assert.Equal(t, want, got.Export())
 		})
 	}
 }
+
+// emptyKeyData is HMAC-SHA256 of "data" under the empty key.
+const emptyKeyData = "e528c4d99e6177f5841f712a143b90843299a4aa181a06501422d9ca862bd2a5"
 
 func TestHMACKnownVectors(t *testing.T) {
 	t.Parallel()
@@ -129,16 +134,20 @@ func TestHMACKnownVectors(t *testing.T) {
 		{"RFC 2202 sha1", "sha1", key0b20, `"Hi There"`, "b617318655057264e28bc0b6fb378c8ef146be00"},
 		{"RFC 2104 md5", "md5", "new Uint8Array(16).fill(0x0b)", `"Hi There"`,
 			"9294727a3638bb1c13f48ef8158bfc9d"},
+		// An empty key is a key: HMAC, not the plain hash (sha256("data") is 3a6eb079...).
+		{"empty Uint8Array key", "sha256", "new Uint8Array(0)", `"data"`, emptyKeyData},
+		{"empty string key", "sha256", `""`, `"data"`, emptyKeyData},
+		{"empty ArrayBuffer key", "sha256", "new ArrayBuffer(0)", `"data"`, emptyKeyData},
 	}
 	for _, tc := range tests {
 		for enc, render := range encodings {
 			t.Run(tc.name+"/"+enc, func(t *testing.T) {
 				t.Parallel()
-				rt := newRuntime(t)
+				vu := newVU(t)
 				want := render(mustHex(t, tc.hex))
-				got := run(t, rt, fmt.Sprintf("crypto.hmac(%q, %s, %s, %q)", tc.alg, tc.key, tc.data, enc))
+				got := vu.Run(t, fmt.Sprintf("crypto.hmac(%q, %s, %s, %q)", tc.alg, tc.key, tc.data, enc))
 				assert.Equal(t, want, got.Export())
-				got = run(t, rt, fmt.Sprintf("crypto.createHMAC(%q, %s).update(%s).digest(%q)",
+				got = vu.Run(t, fmt.Sprintf("crypto.createHMAC(%q, %s).update(%s).digest(%q)",
 					tc.alg, tc.key, tc.data, enc))
 				assert.Equal(t, want, got.Export(), "createHMAC")
 			})
@@ -164,8 +173,8 @@ func TestStreamingChaining(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rt := newRuntime(t)
-			assert.Equal(t, tc.want, run(t, rt, tc.src).Export())
+			vu := newVU(t)
+			assert.Equal(t, tc.want, vu.Run(t, tc.src).Export())
 		})
 	}
 }
@@ -175,8 +184,8 @@ func TestRandomBytes(t *testing.T) {
 	for _, n := range []int{0, 1, 16, 1000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			t.Parallel()
-			rt := newRuntime(t)
-			v := run(t, rt, fmt.Sprintf(`const r = crypto.randomBytes(%d); r instanceof ArrayBuffer && r`, n))
+			vu := newVU(t)
+			v := vu.Run(t, fmt.Sprintf(`const r = crypto.randomBytes(%d); r instanceof ArrayBuffer && r`, n))
 			ab, ok := v.Export().(goja.ArrayBuffer)
 			require.True(t, ok, "randomBytes must return an ArrayBuffer, got %v", v)
 			assert.Len(t, ab.Bytes(), n)
@@ -184,9 +193,9 @@ func TestRandomBytes(t *testing.T) {
 	}
 	t.Run("two calls differ", func(t *testing.T) {
 		t.Parallel()
-		rt := newRuntime(t)
-		a := run(t, rt, "crypto.randomBytes(32)").Export().(goja.ArrayBuffer).Bytes()
-		b := run(t, rt, "crypto.randomBytes(32)").Export().(goja.ArrayBuffer).Bytes()
+		vu := newVU(t)
+		a := vu.Run(t, "crypto.randomBytes(32)").Export().(goja.ArrayBuffer).Bytes()
+		b := vu.Run(t, "crypto.randomBytes(32)").Export().(goja.ArrayBuffer).Bytes()
 		assert.NotEqual(t, a, b)
 		assert.NotEqual(t, make([]byte, 32), a, "bytes must be filled")
 	})
@@ -201,16 +210,32 @@ func TestMisuseThrowsTypeError(t *testing.T) {
 		{"algorithm names are case sensitive", `crypto.createHash("SHA256")`},
 		{"unknown output encoding", `crypto.sha256("abc", "base32")`},
 		{"unknown digest encoding", `crypto.createHash("md5").update("x").digest("latin1")`},
+		{"hash input without bytes", `crypto.sha256({}, "hex")`},
+		{"hash input plain array", `crypto.md5([1, 2, 3], "hex")`},
+		{"hash input undefined", `crypto.sha256(undefined, "hex")`},
+		{"hash input number", `crypto.sha1(42, "hex")`},
+		{"hash input crafted view", `crypto.sha256({buffer: new ArrayBuffer(2), byteOffset: 1, byteLength: 5}, "hex")`},
+		{"update input without bytes", `crypto.createHash("sha256").update({})`},
+		{"hmac undefined key", `crypto.hmac("sha256", undefined, "data", "hex")`},
+		{"hmac null key", `crypto.hmac("sha256", null, "data", "hex")`},
+		{"createHMAC undefined key", `crypto.createHMAC("sha256")`},
+		{"hmac data without bytes", `crypto.hmac("sha256", "k", {}, "hex")`},
 		{"negative randomBytes", `crypto.randomBytes(-1)`},
 		{"huge randomBytes", `crypto.randomBytes(1 << 30)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rt := newRuntime(t)
-			src := fmt.Sprintf("(() => { try { %s; return 'no throw' } catch (e) { "+
-				"return e instanceof TypeError ? 'TypeError' : String(e) } })()", tc.src)
-			assert.Equal(t, "TypeError", run(t, rt, src).String())
+			vu := newVU(t)
+			assert.Equal(t, "TypeError", vu.Throws(t, tc.src))
 		})
 	}
+}
+
+// newVU returns a fake VU with the module instance as the global `crypto`.
+func newVU(t *testing.T) *modulestest.VU {
+	t.Helper()
+	vu := modulestest.NewVU(t)
+	vu.Instance(t, New(), "crypto")
+	return vu
 }

@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dop251/goja"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nnprotect/nnjs/jsapi/modules/modulestest"
 )
 
 const users = `var arr = new SharedArray("users", function () {
@@ -20,12 +21,12 @@ func TestBuiltOnceForTwoVUs(t *testing.T) {
 	t.Parallel()
 	mod, builds := New(), 0
 	a, b := newVU(t, mod, &builds), newVU(t, mod, &builds)
-	a.run(t, users)
-	b.run(t, `var arr = new SharedArray("users", function () { built(); return ["other"] })`)
+	a.Run(t, users)
+	b.Run(t, `var arr = new SharedArray("users", function () { built(); return ["other"] })`)
 	assert.Equal(t, 1, builds, "the builder runs once per name, in the first VU")
-	for _, vu := range []*fakeVU{a, b} {
-		assert.Equal(t, int64(6), vu.run(t, "arr.length").Export())
-		assert.Equal(t, "bob", vu.run(t, "arr[1].name").Export())
+	for _, vu := range []*modulestest.VU{a, b} {
+		assert.Equal(t, int64(6), vu.Run(t, "arr.length").Export())
+		assert.Equal(t, "bob", vu.Run(t, "arr[1].name").Export())
 	}
 }
 
@@ -33,10 +34,10 @@ func TestDistinctNamesBuildSeparately(t *testing.T) {
 	t.Parallel()
 	mod, builds := New(), 0
 	vu := newVU(t, mod, &builds)
-	vu.run(t, `var a = new SharedArray("a", () => { built(); return [1] });
+	vu.Run(t, `var a = new SharedArray("a", () => { built(); return [1] });
 		var b = new SharedArray("b", () => { built(); return [2, 3] })`)
 	assert.Equal(t, 2, builds)
-	assert.Equal(t, []any{int64(1), int64(1), int64(2), int64(2)}, vu.run(t, `[a.length, a[0], b.length, b[0]]`).Export())
+	assert.Equal(t, []any{int64(1), int64(1), int64(2), int64(2)}, vu.Run(t, `[a.length, a[0], b.length, b[0]]`).Export())
 }
 
 func TestIndexAccess(t *testing.T) {
@@ -65,8 +66,8 @@ func TestIndexAccess(t *testing.T) {
 			t.Parallel()
 			builds := 0
 			vu := newVU(t, New(), &builds)
-			vu.run(t, users)
-			assert.Equal(t, tc.want, vu.run(t, tc.expr).Export())
+			vu.Run(t, users)
+			assert.Equal(t, tc.want, vu.Run(t, tc.expr).Export())
 		})
 	}
 }
@@ -75,10 +76,10 @@ func TestForOf(t *testing.T) {
 	t.Parallel()
 	builds := 0
 	vu := newVU(t, New(), &builds)
-	vu.run(t, `var nums = new SharedArray("nums", () => [{v: 1}, {v: 2}, {v: 3}])`)
-	got := vu.run(t, `const seen = []; for (const x of nums) { seen.push(x.v) } seen`)
+	vu.Run(t, `var nums = new SharedArray("nums", () => [{v: 1}, {v: 2}, {v: 3}])`)
+	got := vu.Run(t, `const seen = []; for (const x of nums) { seen.push(x.v) } seen`)
 	assert.Equal(t, []any{int64(1), int64(2), int64(3)}, got.Export())
-	got = vu.run(t, `let n = 0; for (const x of new SharedArray("empty", () => [])) { n++ } n`)
+	got = vu.Run(t, `let n = 0; for (const x of new SharedArray("empty", () => [])) { n++ } n`)
 	assert.Equal(t, int64(0), got.Export())
 }
 
@@ -86,17 +87,17 @@ func TestMutationDoesNotLeak(t *testing.T) {
 	t.Parallel()
 	mod, builds := New(), 0
 	a, b := newVU(t, mod, &builds), newVU(t, mod, &builds)
-	a.run(t, users)
-	b.run(t, users)
+	a.Run(t, users)
+	b.Run(t, users)
 
-	a.run(t, `const u = arr[0]; u.name = "mallory"; u.extra = true; arr[1].tags.push("z")`)
-	a.run(t, `arr[3] = 7; arr.length = 0; arr.push && (() => { try { arr.push(1) } catch (e) {} })()`)
-	for name, vu := range map[string]*fakeVU{"same VU": a, "other VU": b} {
-		assert.Equal(t, "ann", vu.run(t, "arr[0].name").Export(), name)
-		assert.Equal(t, true, vu.run(t, "arr[0].extra === undefined").Export(), name)
-		assert.Equal(t, int64(2), vu.run(t, "arr[1].tags.length").Export(), name)
-		assert.Equal(t, int64(42), vu.run(t, "arr[3]").Export(), name)
-		assert.Equal(t, int64(6), vu.run(t, "arr.length").Export(), name)
+	a.Run(t, `const u = arr[0]; u.name = "mallory"; u.extra = true; arr[1].tags.push("z")`)
+	a.Run(t, `arr[3] = 7; arr.length = 0; arr.push && (() => { try { arr.push(1) } catch (e) {} })()`)
+	for name, vu := range map[string]*modulestest.VU{"same VU": a, "other VU": b} {
+		assert.Equal(t, "ann", vu.Run(t, "arr[0].name").Export(), name)
+		assert.Equal(t, true, vu.Run(t, "arr[0].extra === undefined").Export(), name)
+		assert.Equal(t, int64(2), vu.Run(t, "arr[1].tags.length").Export(), name)
+		assert.Equal(t, int64(42), vu.Run(t, "arr[3]").Export(), name)
+		assert.Equal(t, int64(6), vu.Run(t, "arr.length").Export(), name)
 	}
 }
 
@@ -107,11 +108,11 @@ func TestBuilderResultNotArrayThrows(t *testing.T) {
 			t.Parallel()
 			mod, builds := New(), 0
 			vu := newVU(t, mod, &builds)
-			assert.Equal(t, "TypeError", vu.throws(t, `new SharedArray("bad", () => `+ret+`)`))
+			assert.Equal(t, "TypeError", vu.Throws(t, `new SharedArray("bad", () => `+ret+`)`))
 			// Nothing was kept: a later good builder under the same name runs.
-			vu.run(t, `var ok = new SharedArray("bad", () => { built(); return [1] })`)
+			vu.Run(t, `var ok = new SharedArray("bad", () => { built(); return [1] })`)
 			assert.Equal(t, 1, builds)
-			assert.Equal(t, int64(1), vu.run(t, "ok.length").Export())
+			assert.Equal(t, int64(1), vu.Run(t, "ok.length").Export())
 		})
 	}
 }
@@ -120,10 +121,10 @@ func TestBuilderThrowPropagates(t *testing.T) {
 	t.Parallel()
 	mod, builds := New(), 0
 	vu := newVU(t, mod, &builds)
-	assert.Equal(t, "no data", vu.throws(t, `new SharedArray("d", () => { throw new Error("no data") })`))
-	vu.run(t, `var d = new SharedArray("d", () => { built(); return ["ok"] })`)
+	assert.Equal(t, "no data", vu.Throws(t, `new SharedArray("d", () => { throw new Error("no data") })`))
+	vu.Run(t, `var d = new SharedArray("d", () => { built(); return ["ok"] })`)
 	assert.Equal(t, 1, builds, "a failed build is not cached")
-	assert.Equal(t, "ok", vu.run(t, "d[0]").Export())
+	assert.Equal(t, "ok", vu.Run(t, "d[0]").Export())
 }
 
 func TestMisuseThrowsTypeError(t *testing.T) {
@@ -145,8 +146,8 @@ func TestMisuseThrowsTypeError(t *testing.T) {
 			t.Parallel()
 			builds := 0
 			vu := newVU(t, New(), &builds)
-			vu.init = tc.init
-			assert.Equal(t, "TypeError", vu.throws(t, tc.src))
+			vu.Init = tc.init
+			assert.Equal(t, "TypeError", vu.Throws(t, tc.src))
 			assert.Zero(t, builds)
 		})
 	}
@@ -156,8 +157,8 @@ func TestOutsideInitDoesNotBuild(t *testing.T) {
 	t.Parallel()
 	mod, builds := New(), 0
 	vu := newVU(t, mod, &builds)
-	vu.init = false
-	assert.Equal(t, "TypeError", vu.throws(t, `new SharedArray("late", () => { built(); return [1] })`))
+	vu.Init = false
+	assert.Equal(t, "TypeError", vu.Throws(t, `new SharedArray("late", () => { built(); return [1] })`))
 	assert.Zero(t, builds)
 }
 
@@ -177,14 +178,11 @@ func TestConcurrentVUsBuildOnce(t *testing.T) {
 	lengths := make([]int64, vus)
 	errs := make([]error, vus)
 	for i := range vus {
-		rt := goja.New()
-		obj, err := mod.NewInstance(&fakeVU{rt: rt, ctx: t.Context(), init: true})
-		require.NoError(t, err)
-		require.NoError(t, rt.Set("SharedArray", obj.Get("SharedArray")))
-		require.NoError(t, rt.Set("built", built))
+		vu := newVU(t, mod, nil)
+		require.NoError(t, vu.RT.Set("built", built))
 		wg.Go(func() {
 			<-start
-			v, err := rt.RunString(`new SharedArray("big", () => { built(); ` +
+			v, err := vu.RunErr(`new SharedArray("big", () => { built(); ` +
 				`return Array.from({length: 1000}, (_, i) => ({i})) }).length`)
 			errs[i] = err
 			if err == nil {
@@ -199,4 +197,18 @@ func TestConcurrentVUsBuildOnce(t *testing.T) {
 		assert.Equal(t, int64(1000), lengths[i])
 	}
 	assert.Equal(t, int32(1), builds.Load())
+}
+
+// newVU returns a fake VU in init code with mod's SharedArray as a global, and a global
+// `built()` that counts, in *builds, how many times a builder ran (builders call it; nil
+// builds: no such global).
+func newVU(t *testing.T, mod *Module, builds *int) *modulestest.VU {
+	t.Helper()
+	vu := modulestest.NewVU(t)
+	vu.Init, vu.Ctx = true, t.Context()
+	vu.Expose(t, vu.Instance(t, mod, "data"), "SharedArray")
+	if builds != nil {
+		require.NoError(t, vu.RT.Set("built", func() { *builds++ }))
+	}
+	return vu
 }

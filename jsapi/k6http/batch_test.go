@@ -30,7 +30,7 @@ func TestBatchShapesAndOrder(t *testing.T) {
 	e.run(`var obj = http.batch({first: base+"/conc?i=a", second: {url: base+"/conc?i=b"}})`)
 	assert.Equal(t, "a,b", e.run(`Object.keys(obj).map(k => obj[k].body).join()`).Export())
 	assert.Equal(t, "first,second", e.run(`Object.keys(obj).join()`).Export())
-	assert.Len(t, e.vu.rec.of(metrics.HTTPReqs), 6)
+	assert.Len(t, e.vu.Rec.Of(metrics.HTTPReqs, nil), 6)
 }
 
 func TestBatchParallelism(t *testing.T) {
@@ -84,11 +84,11 @@ func TestCookies(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t, tc.opts)
 			e.set("base", srv.URL)
-			e.vu.startIteration()
+			e.vu.StartIteration()
 			e.run(`var set = http.get(base+"/setcookie?v=1")`)
 			assert.Equal(t, "1", e.run(`set.cookies.sid[0].value`).Export())
 			assert.Equal(t, "sid=1", e.run(`http.get(base+"/echo").json().headers.Cookie || ""`).Export())
-			e.vu.startIteration()
+			e.vu.StartIteration()
 			assert.Equal(t, tc.afterIter, e.run(`http.get(base+"/echo").json().headers.Cookie || ""`).Export())
 		})
 	}
@@ -122,21 +122,21 @@ func TestByteCounters(t *testing.T) {
 	e := newEnv(t, nil)
 	e.set("base", srv.URL)
 	e.run(`var body = "x".repeat(10000); var res = http.post(base+"/echo", body)`)
-	sent := e.vu.rec.sum(metrics.DataSent)
-	recv := e.vu.rec.sum(metrics.DataReceived)
+	sent := e.vu.Rec.Sum(metrics.DataSent, nil)
+	recv := e.vu.Rec.Sum(metrics.DataReceived, nil)
 	respLen := float64(len(e.run(`res.body`).String()))
 	assert.Greater(t, sent, 10000.0)
 	assert.Less(t, sent, 11000.0)
 	assert.Greater(t, recv, respLen)
 	assert.Less(t, recv, respLen+1000)
-	tags := e.vu.rec.of(metrics.DataSent)[0].tags
-	assert.Equal(t, e.vu.tags, tags, "data_* carry the VU tags only")
+	tags := e.vu.Rec.Of(metrics.DataSent, nil)[0].Tags
+	assert.Equal(t, e.vu.TagSet, tags, "data_* carry the VU tags only")
 
-	e.vu.rec.reset()
+	e.vu.Rec.Reset()
 	e.run(`http.get(base+"/bytes")`) // a reused connection counts only this request
-	assert.Greater(t, e.vu.rec.sum(metrics.DataSent), 50.0)
-	assert.Less(t, e.vu.rec.sum(metrics.DataSent), 400.0)
-	recvSmall := e.vu.rec.sum(metrics.DataReceived)
+	assert.Greater(t, e.vu.Rec.Sum(metrics.DataSent, nil), 50.0)
+	assert.Less(t, e.vu.Rec.Sum(metrics.DataSent, nil), 400.0)
+	recvSmall := e.vu.Rec.Sum(metrics.DataReceived, nil)
 	assert.Greater(t, recvSmall, 5.0)
 	assert.Less(t, recvSmall, 300.0)
 }

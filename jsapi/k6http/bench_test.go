@@ -25,14 +25,7 @@ func BenchmarkGet(b *testing.B) {
 	defer srv.Close()
 	e := newEnv(b, nil)
 	e.set("base", srv.URL+"/bench")
-	rec := nopRecorder{}
-	e.vu.rec = nil
-	vu := &benchVU{fakeVU: e.vu, rec: rec}
-	mod := New(Config{})
-	defer mod.CloseIdleConnections()
-	exp, err := mod.NewInstance(vu)
-	require.NoError(b, err)
-	require.NoError(b, e.vu.rt.Set("http", exp))
+	e.vu.RecorderOverride = nopRecorder{}
 	fn, ok := goja.AssertFunction(e.run(`(function () { const r = http.get(base); if (r.status !== 200) throw new Error("status " + r.status); })`))
 	require.True(b, ok)
 	b.ReportAllocs()
@@ -43,13 +36,6 @@ func BenchmarkGet(b *testing.B) {
 		}
 	}
 }
-
-type benchVU struct {
-	*fakeVU
-	rec metrics.Recorder
-}
-
-func (v *benchVU) Recorder() metrics.Recorder { return v.rec }
 
 // BenchmarkRawNetHTTP is the floor BenchmarkGet compares to: a bare net/http GET of the same
 // server, body read, no JS and no metrics.

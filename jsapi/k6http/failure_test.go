@@ -34,10 +34,10 @@ func TestTransportErrorDoesNotThrow(t *testing.T) {
 	assert.Equal(t, int64(codeTCPDialRefused), e.run("res.error_code").Export())
 	assert.Equal(t, "dial: connection refused", e.run("res.error").Export())
 	assert.Equal(t, true, e.run("res.body === null").Export())
-	failed := e.vu.rec.of(metrics.HTTPReqFailed)
+	failed := e.vu.Rec.Of(metrics.HTTPReqFailed, nil)
 	require.Len(t, failed, 1)
-	assert.Equal(t, 1.0, failed[0].value)
-	tags := failed[0].tags.Map()
+	assert.Equal(t, 1.0, failed[0].Value)
+	tags := failed[0].Tags.Map()
 	assert.Equal(t, "1212", tags["error_code"])
 	assert.Equal(t, "0", tags["status"])
 	assert.Equal(t, "false", tags["expected_response"])
@@ -50,7 +50,7 @@ func TestThrowOption(t *testing.T) {
 	err := e.runErr(`http.get(u)`)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "connection refused")
-	assert.Len(t, e.vu.rec.of(metrics.HTTPReqs), 1, "metrics are still recorded")
+	assert.Len(t, e.vu.Rec.Of(metrics.HTTPReqs, nil), 1, "metrics are still recorded")
 }
 
 func TestInvalidURL(t *testing.T) {
@@ -61,7 +61,7 @@ func TestInvalidURL(t *testing.T) {
 		assert.Equal(t, int64(codeInvalidURL), e.run("res.error_code").Export(), u)
 		assert.Equal(t, int64(0), e.run("res.status").Export(), u)
 	}
-	assert.Empty(t, e.vu.rec.of(metrics.HTTPReqs))
+	assert.Empty(t, e.vu.Rec.Of(metrics.HTTPReqs, nil))
 }
 
 func TestTimeout(t *testing.T) {
@@ -98,7 +98,7 @@ func TestContextCancelAbortsRequest(t *testing.T) {
 	srv := newServer(t)
 	e := newEnv(t, nil)
 	ctx, cancel := context.WithCancel(t.Context())
-	e.vu.ctx = ctx
+	e.vu.Ctx = ctx
 	e.set("base", srv.URL)
 	timer := time.AfterFunc(50*time.Millisecond, cancel)
 	defer timer.Stop()
@@ -107,7 +107,7 @@ func TestContextCancelAbortsRequest(t *testing.T) {
 	assert.Less(t, time.Since(start), 2*time.Second)
 	assert.Equal(t, int64(0), e.run("res.status").Export())
 	assert.NotEqual(t, int64(codeRequestTimeout), e.run("res.error_code").Export())
-	assert.Empty(t, e.vu.rec.of(metrics.HTTPReqs), "a stopped run records no request")
+	assert.Empty(t, e.vu.Rec.Of(metrics.HTTPReqs, nil), "a stopped run records no request")
 }
 
 func TestRedirects(t *testing.T) {

@@ -1,7 +1,6 @@
 package k6http
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,88 +15,14 @@ import (
 	"github.com/dop251/goja"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/jsapi/modules/modulestest"
 )
-
-// sample is one recorded metric sample.
-type sample struct {
-	metric string
-	tags   *metrics.Tags
-	value  float64
-}
-
-// memRecorder keeps every sample (tests only).
-type memRecorder struct {
-	mu      sync.Mutex
-	samples []sample
-}
-
-func (r *memRecorder) Add(m *metrics.Metric, tags *metrics.Tags, v float64) {
-	r.mu.Lock()
-	r.samples = append(r.samples, sample{m.Name, tags, v})
-	r.mu.Unlock()
-}
-
-// of returns the samples of a metric.
-func (r *memRecorder) of(name string) []sample {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []sample
-	for _, s := range r.samples {
-		if s.metric == name {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (r *memRecorder) sum(name string) float64 {
-	var t float64
-	for _, s := range r.of(name) {
-		t += s.value
-	}
-	return t
-}
-
-func (r *memRecorder) reset() {
-	r.mu.Lock()
-	r.samples = nil
-	r.mu.Unlock()
-}
-
-// fakeVU is a minimal modules.VU over goja.New().
-type fakeVU struct {
-	rt      *goja.Runtime
-	ctx     context.Context
-	init    bool
-	reg     *metrics.Registry
-	rec     *memRecorder
-	tags    *metrics.Tags
-	opts    *options.Options
-	onStart []func()
-}
-
-func (v *fakeVU) Runtime() *goja.Runtime      { return v.rt }
-func (v *fakeVU) Context() context.Context    { return v.ctx }
-func (v *fakeVU) InInit() bool                { return v.init }
-func (v *fakeVU) ID() uint64                  { return 1 }
-func (v *fakeVU) Recorder() metrics.Recorder  { return v.rec }
-func (v *fakeVU) Registry() *metrics.Registry { return v.reg }
-func (v *fakeVU) Tags() *metrics.Tags         { return v.tags }
-func (v *fakeVU) SetTags(t *metrics.Tags)     { v.tags = t }
-func (v *fakeVU) Options() *options.Options   { return v.opts }
-func (v *fakeVU) OnIterationStart(fn func())  { v.onStart = append(v.onStart, fn) }
-func (v *fakeVU) startIteration() {
-	for _, f := range v.onStart {
-		f()
-	}
-}
 
 // env is a VU with the module loaded as the global `http`.
 type env struct {
 	t  testing.TB
-	vu *fakeVU
+	vu *modulestest.VU
 }
 
 func newEnv(t testing.TB, opts *options.Options) *env {
@@ -112,30 +36,26 @@ func newEnvModule(t testing.TB, opts *options.Options, mod *Module) *env {
 	if opts == nil {
 		opts = &options.Options{}
 	}
-	vu := &fakeVU{rt: goja.New(), ctx: t.Context(), reg: metrics.NewRegistry(), rec: &memRecorder{},
-		tags: metrics.NewTags(map[string]string{"scenario": "default", "group": ""}), opts: opts}
+	vu := modulestest.NewVU(t)
+	vu.Ctx, vu.Opts = t.Context(), *opts
 	t.Cleanup(mod.CloseIdleConnections)
-	exp, err := mod.NewInstance(vu)
-	require.NoError(t, err)
-	require.NoError(t, vu.rt.Set("http", exp))
+	vu.Instance(t, mod, "http")
 	return &env{t: t, vu: vu}
 }
 
 // run evaluates JS and fails the test on an exception.
 func (e *env) run(src string) goja.Value {
 	e.t.Helper()
-	v, err := e.vu.rt.RunString(src)
-	require.NoError(e.t, err, src)
-	return v
+	return e.vu.Run(e.t, src)
 }
 
 // runErr evaluates JS and returns the exception.
 func (e *env) runErr(src string) error {
-	_, err := e.vu.rt.RunString(src)
+	_, err := e.vu.RunErr(src)
 	return err
 }
 
-func (e *env) set(name string, v any) { require.NoError(e.t, e.vu.rt.Set(name, v)) }
+func (e *env) set(name string, v any) { require.NoError(e.t, e.vu.RT.Set(name, v)) }
 
 // testServer serves the endpoints the tests use.
 type testServer struct {

@@ -20,8 +20,16 @@ type instance struct {
 	tags       tagCache
 	tracers    []*tracer // free list
 	defaults   *defaults
-	jsonFn     goja.Value
-	jarMethods map[string]goja.Value
+	jsonFn     goja.Value            // response.json, built on first use
+	jarMethods map[string]goja.Value // CookieJar methods, built on first use
+}
+
+// responseJSONFunc returns the response.json function of the instance, building it once.
+func (in *instance) responseJSONFunc() goja.Value {
+	if in.jsonFn == nil {
+		in.jsonFn = in.rt.ToValue(in.responseJSON)
+	}
+	return in.jsonFn
 }
 
 // defaults are the request settings derived from the run options, read on first request

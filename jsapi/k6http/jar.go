@@ -104,13 +104,13 @@ type jarObject struct {
 }
 
 // Get returns a method of the jar.
-func (o *jarObject) Get(key string) goja.Value { return o.in.jarMethods[key] }
+func (o *jarObject) Get(key string) goja.Value { return o.in.jarMethodMap()[key] }
 
 // Set ignores writes (the jar's methods are fixed).
 func (o *jarObject) Set(string, goja.Value) bool { return false }
 
 // Has reports the jar's methods.
-func (o *jarObject) Has(key string) bool { _, ok := o.in.jarMethods[key]; return ok }
+func (o *jarObject) Has(key string) bool { _, ok := o.in.jarMethodMap()[key]; return ok }
 
 // Delete refuses deletion.
 func (o *jarObject) Delete(string) bool { return false }
@@ -135,6 +135,14 @@ func (in *instance) cookieJarFn(goja.FunctionCall) goja.Value {
 // newCookieJarCtor implements new http.CookieJar(): a jar of the script's own.
 func (in *instance) newCookieJarCtor(goja.ConstructorCall) *goja.Object {
 	return in.rt.NewDynamicObject(&jarObject{in: in, jar: &cookieJar{}})
+}
+
+// jarMethodMap returns the jar methods of the instance, building them on first use.
+func (in *instance) jarMethodMap() map[string]goja.Value {
+	if in.jarMethods == nil {
+		in.jarMethods = in.newJarMethods()
+	}
+	return in.jarMethods
 }
 
 func (in *instance) newJarMethods() map[string]goja.Value {

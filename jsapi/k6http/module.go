@@ -4,7 +4,6 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -93,39 +92,12 @@ func (m *Module) NewInstance(vu modules.VU) (*goja.Object, error) {
 		return nil, fmt.Errorf("k6http: new instance: %w", err)
 	}
 	vu.OnIterationStart(in.iterationStart)
-	in.jsonFn = in.rt.ToValue(in.responseJSON)
-	in.jarMethods = in.newJarMethods()
 	return in.exports()
 }
 
+// exports returns the module object: its functions are built on first access (lazyExports).
 func (in *instance) exports() (*goja.Object, error) {
-	rt := in.rt
-	exp := rt.NewObject()
-	funcs := map[string]func(goja.FunctionCall) goja.Value{
-		"request":             in.jsRequest,
-		"get":                 in.bodyless(http.MethodGet),
-		"head":                in.bodyless(http.MethodHead),
-		"post":                in.withBody(http.MethodPost),
-		"put":                 in.withBody(http.MethodPut),
-		"patch":               in.withBody(http.MethodPatch),
-		"del":                 in.withBody(http.MethodDelete),
-		"options":             in.withBody(http.MethodOptions),
-		"batch":               in.batch,
-		"expectedStatuses":    in.expectedStatuses,
-		"setResponseCallback": in.setResponseCallback,
-		"url":                 in.urlTemplate,
-		"cookieJar":           in.cookieJarFn,
-		"file":                in.file,
-	}
-	for name, fn := range funcs {
-		if err := exp.Set(name, fn); err != nil {
-			return nil, fmt.Errorf("k6http: export %s: %w", name, err)
-		}
-	}
-	if err := exp.Set("CookieJar", in.newCookieJarCtor); err != nil {
-		return nil, fmt.Errorf("k6http: export CookieJar: %w", err)
-	}
-	return exp, nil
+	return in.rt.NewDynamicObject(&lazyExports{in: in}), nil
 }
 
 // iterationStart resets the VU's cookie jar unless options.noCookiesReset.

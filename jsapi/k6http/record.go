@@ -29,7 +29,7 @@ func (c *tagCache) get(k tagKey, user map[string]string) *metrics.Tags {
 		return t
 	}
 	if c.m == nil || len(c.m) >= maxCachedTagSets {
-		c.m = make(map[tagKey]*metrics.Tags, 64)
+		c.m = make(map[tagKey]*metrics.Tags) // no size hint: most VUs see a few tag sets
 	}
 	t := buildTags(k, user)
 	c.m[k] = t

@@ -67,14 +67,14 @@ func TestInitContextThrows(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t)
 	e := newEnv(t, nil)
-	e.vu.init = true
+	e.vu.Init = true
 	e.set("base", srv.URL)
 	for _, js := range []string{`http.get(base+"/echo")`, `http.batch([base+"/echo"])`} {
 		err := e.runErr(js)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), ErrInitContext.Error())
 	}
-	assert.Empty(t, e.vu.rec.of(metrics.HTTPReqs))
+	assert.Empty(t, e.vu.Rec.Of(metrics.HTTPReqs, nil))
 }
 
 func TestHeadersAndBodies(t *testing.T) {
@@ -154,7 +154,7 @@ func TestTagsAndName(t *testing.T) {
 	e.run(`http.get(base+"/status/201", {tags: {name: "create", team: "pay"}})`)
 	e.run(`http.get(http.url` + "`${base}/status/${204}`" + `)`)
 	e.run(`http.get(base+"/status/200")`)
-	reqs := e.vu.rec.of(metrics.HTTPReqs)
+	reqs := e.vu.Rec.Of(metrics.HTTPReqs, nil)
 	require.Len(t, reqs, 3)
 	want := []map[string]string{
 		{"name": "create", "url": "create", "team": "pay", "status": "201", "method": "GET",
@@ -163,12 +163,12 @@ func TestTagsAndName(t *testing.T) {
 		{"name": srv.URL + "/status/200", "url": srv.URL + "/status/200", "status": "200"},
 	}
 	for i, w := range want {
-		got := reqs[i].tags.Map()
+		got := reqs[i].Tags.Map()
 		for k, v := range w {
 			assert.Equal(t, v, got[k], "sample %d tag %s", i, k)
 		}
 	}
-	_, hasErr := reqs[2].tags.Get("error_code")
+	_, hasErr := reqs[2].Tags.Get("error_code")
 	assert.False(t, hasErr)
 }
 
@@ -186,12 +186,12 @@ func TestTimings(t *testing.T) {
 	assert.GreaterOrEqual(t, v["waiting"], 29.0)
 	assert.Positive(t, v["connecting"], "first request dials")
 	assert.GreaterOrEqual(t, v["blocked"], v["connecting"], "blocked spans the dial")
-	dur := e.vu.rec.of(metrics.HTTPReqDuration)
+	dur := e.vu.Rec.Of(metrics.HTTPReqDuration, nil)
 	require.Len(t, dur, 1)
-	assert.InDelta(t, v["duration"], dur[0].value, 1e-9)
-	w := e.vu.rec.of(metrics.HTTPReqWaiting)
+	assert.InDelta(t, v["duration"], dur[0].Value, 1e-9)
+	w := e.vu.Rec.Of(metrics.HTTPReqWaiting, nil)
 	require.Len(t, w, 1)
-	assert.GreaterOrEqual(t, w[0].value, 29.0)
+	assert.GreaterOrEqual(t, w[0].Value, 29.0)
 
 	v = timingsOf(e.run(`http.get(base+"/echo").timings`))
 	assert.Zero(t, v["connecting"], "keep-alive reuses the connection")
@@ -224,13 +224,13 @@ func TestExpectedResponses(t *testing.T) {
 			e.run(tc.setup)
 			e.run(tc.call)
 			var got []float64
-			for _, s := range e.vu.rec.of(metrics.HTTPReqFailed) {
-				got = append(got, s.value)
+			for _, s := range e.vu.Rec.Of(metrics.HTTPReqFailed, nil) {
+				got = append(got, s.Value)
 			}
 			assert.Equal(t, tc.failed, got)
-			reqs := e.vu.rec.of(metrics.HTTPReqs)
+			reqs := e.vu.Rec.Of(metrics.HTTPReqs, nil)
 			require.NotEmpty(t, reqs)
-			v, _ := reqs[0].tags.Get("expected_response")
+			v, _ := reqs[0].Tags.Get("expected_response")
 			assert.Equal(t, tc.expected, v)
 		})
 	}
@@ -243,7 +243,7 @@ func TestStatusErrorCode(t *testing.T) {
 	e.set("base", srv.URL)
 	assert.Equal(t, int64(1404), e.run(`http.get(base+"/status/404").error_code`).Export())
 	assert.Equal(t, "", e.run(`http.get(base+"/status/404").error`).Export())
-	code, _ := e.vu.rec.of(metrics.HTTPReqs)[0].tags.Get("error_code")
+	code, _ := e.vu.Rec.Of(metrics.HTTPReqs, nil)[0].Tags.Get("error_code")
 	assert.Equal(t, "1404", code)
 }
 

@@ -35,7 +35,7 @@ func (o *response) Get(key string) goja.Value {
 	case "error_code":
 		return o.in.rt.ToValue(o.r.code)
 	case "json":
-		return o.in.jsonFn
+		return o.in.responseJSONFunc()
 	}
 	v := o.build(key)
 	if v == nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/jsapi/modules/modulestest"
 )
 
 func TestMetricTypesAndValues(t *testing.T) {
@@ -35,19 +36,19 @@ func TestMetricTypesAndValues(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, nil)
-			vu.run(t, `var m = `+tc.ctor)
-			m := vu.reg.Get(vu.run(t, `m.name`).String())
+			vu.Run(t, `var m = `+tc.ctor)
+			m := vu.Reg.Get(vu.Run(t, `m.name`).String())
 			require.NotNil(t, m, "the metric must be registered")
 			assert.Equal(t, tc.typ, m.Type)
 			assert.Equal(t, tc.contains, m.Contains)
 
-			vu.init = false
-			vu.run(t, tc.adds)
-			samples := vu.rec.all()
+			vu.Init = false
+			vu.Run(t, tc.adds)
+			samples := vu.Rec.All()
 			require.Len(t, samples, len(tc.want))
 			for i, w := range tc.want {
-				assert.Same(t, m, samples[i].metric)
-				assert.Equal(t, w, samples[i].value, i)
+				assert.Same(t, m, samples[i].Def)
+				assert.Equal(t, w, samples[i].Value, i)
 			}
 		})
 	}
@@ -56,15 +57,15 @@ func TestMetricTypesAndValues(t *testing.T) {
 func TestNameProperty(t *testing.T) {
 	t.Parallel()
 	vu := newVU(t, nil)
-	assert.Equal(t, "waiting_time", vu.run(t, `new Trend("waiting_time").name`).String())
+	assert.Equal(t, "waiting_time", vu.Run(t, `new Trend("waiting_time").name`).String())
 }
 
 func TestAddReturnsTrue(t *testing.T) {
 	t.Parallel()
 	vu := newVU(t, nil)
-	vu.run(t, `var c = new Counter("c")`)
-	vu.init = false
-	assert.Equal(t, true, vu.run(t, `c.add(1)`).Export())
+	vu.Run(t, `var c = new Counter("c")`)
+	vu.Init = false
+	assert.Equal(t, true, vu.Run(t, `c.add(1)`).Export())
 }
 
 func TestAddTagsMergeWithVUTags(t *testing.T) {
@@ -84,14 +85,14 @@ func TestAddTagsMergeWithVUTags(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, nil)
-			vu.run(t, `var c = new Counter("c")`)
-			vu.init = false
-			vu.tags = vu.tags.With("group", "::g")
-			before := vu.tags
-			vu.run(t, `c.add(1`+tc.tags+`)`)
-			samples := vu.rec.all()
+			vu.Run(t, `var c = new Counter("c")`)
+			vu.Init = false
+			vu.TagSet = vu.TagSet.With("group", "::g")
+			before := vu.TagSet
+			vu.Run(t, `c.add(1`+tc.tags+`)`)
+			samples := vu.Rec.All()
 			require.Len(t, samples, 1)
-			assert.Equal(t, tc.want, samples[0].tags.Map())
+			assert.Equal(t, tc.want, samples[0].Tags.Map())
 			assert.Same(t, before, vu.Tags(), "add must not change the VU's tags")
 		})
 	}
@@ -103,9 +104,9 @@ func TestCreateOutsideInitThrows(t *testing.T) {
 		t.Run(typ, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, nil)
-			vu.init = false
-			assert.True(t, vu.throwsTypeError(t, `new `+typ+`("late")`))
-			assert.Nil(t, vu.reg.Get("late"), "nothing is registered")
+			vu.Init = false
+			assert.Equal(t, "TypeError", vu.Throws(t, `new `+typ+`("late")`))
+			assert.Nil(t, vu.Reg.Get("late"), "nothing is registered")
 		})
 	}
 }
@@ -126,10 +127,10 @@ func TestAddMisuseThrows(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, nil)
-			vu.run(t, `var c = new Counter("c")`)
-			vu.init = tc.init
-			assert.True(t, vu.throwsTypeError(t, tc.add))
-			assert.Empty(t, vu.rec.all())
+			vu.Run(t, `var c = new Counter("c")`)
+			vu.Init = tc.init
+			assert.Equal(t, "TypeError", vu.Throws(t, tc.add))
+			assert.Empty(t, vu.Rec.All())
 		})
 	}
 }
@@ -153,9 +154,9 @@ func TestReRegistration(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			reg := metrics.NewRegistry()
-			newVU(t, reg).run(t, tc.first)
+			newVU(t, reg).Run(t, tc.first)
 			// A second VU of the same run declares the metric again, as every VU runs init code.
-			_, err := newVU(t, reg).rt.RunString(tc.second)
+			_, err := newVU(t, reg).RunErr(tc.second)
 			if !tc.conflict {
 				require.NoError(t, err)
 				return
@@ -171,14 +172,14 @@ func TestSameNameInTwoVUsRecordsOneMetric(t *testing.T) {
 	t.Parallel()
 	reg := metrics.NewRegistry()
 	a, b := newVU(t, reg), newVU(t, reg)
-	a.run(t, `var c = new Counter("shared")`)
-	b.run(t, `var c = new Counter("shared")`)
-	a.init, b.init = false, false
-	a.run(t, `c.add(1)`)
-	b.run(t, `c.add(2)`)
-	require.Len(t, a.rec.all(), 1)
-	require.Len(t, b.rec.all(), 1)
-	assert.Same(t, a.rec.all()[0].metric, b.rec.all()[0].metric)
+	a.Run(t, `var c = new Counter("shared")`)
+	b.Run(t, `var c = new Counter("shared")`)
+	a.Init, b.Init = false, false
+	a.Run(t, `c.add(1)`)
+	b.Run(t, `c.add(2)`)
+	require.Len(t, a.Rec.All(), 1)
+	require.Len(t, b.Rec.All(), 1)
+	assert.Same(t, a.Rec.All()[0].Def, b.Rec.All()[0].Def)
 }
 
 func TestBadNamesThrow(t *testing.T) {
@@ -200,16 +201,16 @@ func TestBadNamesThrow(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, nil)
-			n := vu.reg.Len()
-			_, err := vu.rt.RunString(`new Counter(` + tc.arg + `)`)
+			n := vu.Reg.Len()
+			_, err := vu.RunErr(`new Counter(` + tc.arg + `)`)
 			var ex *goja.Exception
 			require.ErrorAs(t, err, &ex)
 			if tc.badName {
 				assert.ErrorIs(t, err, metrics.ErrBadName)
 			} else {
-				assert.True(t, vu.throwsTypeError(t, `new Counter(`+tc.arg+`)`))
+				assert.Equal(t, "TypeError", vu.Throws(t, `new Counter(`+tc.arg+`)`))
 			}
-			assert.Equal(t, n, vu.reg.Len(), "nothing is registered")
+			assert.Equal(t, n, vu.Reg.Len(), "nothing is registered")
 		})
 	}
 }
@@ -220,8 +221,21 @@ func TestGoodNamesAccepted(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			vu := newVU(t, nil)
-			vu.run(t, `new Counter(`+"`"+name+"`"+`)`)
-			assert.NotNil(t, vu.reg.Get(name))
+			vu.Run(t, `new Counter(`+"`"+name+"`"+`)`)
+			assert.NotNil(t, vu.Reg.Get(name))
 		})
 	}
+}
+
+// newVU returns a fake VU in init code with Counter, Gauge, Rate and Trend as globals, sharing
+// reg (nil: a new registry).
+func newVU(t *testing.T, reg *metrics.Registry) *modulestest.VU {
+	t.Helper()
+	vu := modulestest.NewVU(t)
+	vu.Init, vu.Ctx = true, t.Context()
+	if reg != nil {
+		vu.Reg = reg
+	}
+	vu.Expose(t, vu.Instance(t, New(), "metrics"), "Counter", "Gauge", "Rate", "Trend")
+	return vu
 }

@@ -39,9 +39,9 @@ func TestMetricsRegistered(t *testing.T) {
 func TestMetricTagsAndName(t *testing.T) {
 	w := newWorld(t)
 	v := w.opened(1, "{name: 'main'}")
-	v.run(t, `db.exec("CREATE TABLE wallets (id int, n int)")`)
-	v.run(t, `db.exec("UPDATE wallets SET n = n + 1 WHERE id = $1", 1)`)
-	v.run(t, `db.exec("UPDATE wallets SET n = n + 1 WHERE id = $1", 1, {name: 'bump'})`)
+	v.Run(t, `db.exec("CREATE TABLE wallets (id int, n int)")`)
+	v.Run(t, `db.exec("UPDATE wallets SET n = n + 1 WHERE id = $1", 1)`)
+	v.Run(t, `db.exec("UPDATE wallets SET n = n + 1 WHERE id = $1", 1, {name: 'bump'})`)
 
 	base := map[string]string{"db": "main", "scenario": "default"}
 	with := func(kv ...string) map[string]string {
@@ -54,12 +54,12 @@ func TestMetricTagsAndName(t *testing.T) {
 		}
 		return m
 	}
-	assert.Len(t, w.rec.of(QueryDuration, with("name", "UPDATE wallets", "op", OpUpdate)), 1)
-	assert.Len(t, w.rec.of(QueryDuration, with("name", "bump", "op", OpUpdate)), 1)
-	assert.EqualValues(t, 1, w.rec.sum(Queries, with("name", "CREATE", "op", OpOther)))
-	assert.Empty(t, w.rec.of(Errors, nil))
-	v.exception(t, `db.exec("UPDATE nowhere SET n = 1")`)
-	assert.EqualValues(t, 1, w.rec.sum(Errors, with("name", "UPDATE nowhere", "code", "42P01")))
+	assert.Len(t, w.rec.Of(QueryDuration, with("name", "UPDATE wallets", "op", OpUpdate)), 1)
+	assert.Len(t, w.rec.Of(QueryDuration, with("name", "bump", "op", OpUpdate)), 1)
+	assert.EqualValues(t, 1, w.rec.Sum(Queries, with("name", "CREATE", "op", OpOther)))
+	assert.Empty(t, w.rec.Of(Errors, nil))
+	v.Exception(t, `db.exec("UPDATE nowhere SET n = 1")`)
+	assert.EqualValues(t, 1, w.rec.Sum(Errors, with("name", "UPDATE nowhere", "code", "42P01")))
 }
 
 // TestThresholdsOnSQLMetrics evaluates thresholds on a real collector snapshot.
@@ -67,9 +67,9 @@ func TestThresholdsOnSQLMetrics(t *testing.T) {
 	w := newWorld(t)
 	col := metrics.NewCollector(w.reg, metrics.CollectorConfig{})
 	v := w.opened(1, "{maxConns: 3, name: 'th'}")
-	v.rec = col.Recorder(1)
-	v.run(t, `db.exec("CREATE TABLE u (id int PRIMARY KEY)"); db.exec("INSERT INTO u VALUES (1)")`)
-	v.exception(t, `db.exec("INSERT INTO u VALUES (1)")`)
+	v.RecorderOverride = col.Recorder(1)
+	v.Run(t, `db.exec("CREATE TABLE u (id int PRIMARY KEY)"); db.exec("INSERT INTO u VALUES (1)")`)
+	v.Exception(t, `db.exec("INSERT INTO u VALUES (1)")`)
 	col.Flush()
 
 	var cfg map[string]options.Thresholds

@@ -64,7 +64,7 @@ func TestTypesRoundTrip(t *testing.T) {
 				args = ", " + tc.arg
 			}
 			js := "(function(){ const v = db.queryRow(" + quote(tc.sql) + args + ").v; return " + tc.check + "; })()"
-			assert.True(t, v.run(t, js).ToBoolean(), "%s: check %s failed", tc.name, tc.check)
+			assert.True(t, v.Run(t, js).ToBoolean(), "%s: check %s failed", tc.name, tc.check)
 		})
 	}
 }
@@ -74,18 +74,18 @@ func quote(s string) string { return "`" + s + "`" }
 func TestQueryShapes(t *testing.T) {
 	w := newWorld(t)
 	v := w.opened(1, "")
-	v.run(t, `db.exec("CREATE TABLE wallets (id int PRIMARY KEY, owner text, balance numeric)")`)
-	res := v.run(t, `db.exec("INSERT INTO wallets SELECT g, 'u' || g, g * 10 FROM generate_series(1, 5) g")`)
-	assert.EqualValues(t, 5, res.ToObject(v.rt).Get("rowsAffected").ToInteger())
+	v.Run(t, `db.exec("CREATE TABLE wallets (id int PRIMARY KEY, owner text, balance numeric)")`)
+	res := v.Run(t, `db.exec("INSERT INTO wallets SELECT g, 'u' || g, g * 10 FROM generate_series(1, 5) g")`)
+	assert.EqualValues(t, 5, res.ToObject(v.RT).Get("rowsAffected").ToInteger())
 
-	assert.True(t, v.run(t, `(function(){
+	assert.True(t, v.Run(t, `(function(){
 		const rows = db.query("SELECT id, owner FROM wallets WHERE id > $1 ORDER BY id", 2);
 		return Array.isArray(rows) && rows.length === 3 && rows[0].id === 3 && rows[2].owner === 'u5';
 	})()`).ToBoolean())
-	assert.True(t, v.run(t, `db.query("SELECT * FROM wallets WHERE id < 0").length === 0`).ToBoolean())
-	assert.True(t, v.run(t, `db.queryRow("SELECT * FROM wallets WHERE id < 0") === null`).ToBoolean())
-	assert.True(t, v.run(t, `db.queryRow("SELECT balance FROM wallets ORDER BY id DESC").balance === '50'`).ToBoolean())
-	updated := v.run(t, `db.exec("UPDATE wallets SET balance = balance + $1 WHERE id <= $2", 1, 2).rowsAffected`)
+	assert.True(t, v.Run(t, `db.query("SELECT * FROM wallets WHERE id < 0").length === 0`).ToBoolean())
+	assert.True(t, v.Run(t, `db.queryRow("SELECT * FROM wallets WHERE id < 0") === null`).ToBoolean())
+	assert.True(t, v.Run(t, `db.queryRow("SELECT balance FROM wallets ORDER BY id DESC").balance === '50'`).ToBoolean())
+	updated := v.Run(t, `db.exec("UPDATE wallets SET balance = balance + $1 WHERE id <= $2", 1, 2).rowsAffected`)
 	assert.EqualValues(t, 2, updated.ToInteger())
 }
 
@@ -93,8 +93,8 @@ func TestObjectArgumentIsJSONUnlessOptions(t *testing.T) {
 	w := newWorld(t)
 	v := w.opened(1, "")
 	// one placeholder, one object: the object is the argument
-	assert.True(t, v.run(t, `db.queryRow("SELECT $1::jsonb->>'name' AS v", {name: 'x'}).v === 'x'`).ToBoolean())
+	assert.True(t, v.Run(t, `db.queryRow("SELECT $1::jsonb->>'name' AS v", {name: 'x'}).v === 'x'`).ToBoolean())
 	// one placeholder, two arguments: the trailing {name} is options
-	assert.True(t, v.run(t, `db.queryRow("SELECT $1::int4 AS v", 5, {name: 'five'}).v === 5`).ToBoolean())
-	require.NotEmpty(t, w.rec.of(Queries, map[string]string{"name": "five", "op": OpSelect}))
+	assert.True(t, v.Run(t, `db.queryRow("SELECT $1::int4 AS v", 5, {name: 'five'}).v === 5`).ToBoolean())
+	require.NotEmpty(t, w.rec.Of(Queries, map[string]string{"name": "five", "op": OpSelect}))
 }

@@ -8,19 +8,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/jsapi/modules/modulestest"
 )
 
 // TestXK6Form runs xk6-sql's README example (PostgreSQL driver) unchanged.
 func TestXK6Form(t *testing.T) {
 	w := newWorld(t)
 	v := w.vu(1)
-	v.run(t, `var db = xsql.open(driver, URL);`)
-	v.init = false
-	v.run(t, `db.exec("CREATE TABLE IF NOT EXISTS roster (id SERIAL PRIMARY KEY, given_name VARCHAR(50) NOT NULL, family_name VARCHAR(50) NOT NULL);")`)
-	n := v.run(t, `db.exec("INSERT INTO roster (given_name, family_name) VALUES ('Peter', 'Pan'), ('Wendy', 'Darling'), ('Tinker', 'Bell'), ('James', 'Hook');").rowsAffected()`)
+	v.Run(t, `var db = xsql.open(driver, URL);`)
+	v.Init = false
+	v.Run(t, `db.exec("CREATE TABLE IF NOT EXISTS roster (id SERIAL PRIMARY KEY, given_name VARCHAR(50) NOT NULL, family_name VARCHAR(50) NOT NULL);")`)
+	n := v.Run(t, `db.exec("INSERT INTO roster (given_name, family_name) VALUES ('Peter', 'Pan'), ('Wendy', 'Darling'), ('Tinker', 'Bell'), ('James', 'Hook');").rowsAffected()`)
 	assert.EqualValues(t, 4, n.ToInteger())
 
-	got := v.run(t, `(function(){
+	got := v.Run(t, `(function(){
 		let out = [];
 		for (const row of db.query("SELECT * FROM roster WHERE given_name = $1;", "Peter")) out.push(row.family_name + ", " + row.given_name);
 		for (const row of xsql.query(db, "SELECT * FROM roster WHERE given_name = $1;", "Wendy")) out.push(row.family_name);
@@ -28,22 +29,22 @@ func TestXK6Form(t *testing.T) {
 	})()`)
 	assert.Equal(t, "Pan, Peter|Darling", got.String())
 
-	exc := v.exception(t, `db.exec("SELECT 1").lastInsertId()`)
+	exc := v.Exception(t, `db.exec("SELECT 1").lastInsertId()`)
 	assert.Contains(t, exc.Get("message").String(), "RETURNING")
-	v.run(t, `db.exec("DROP TABLE IF EXISTS roster;"); db.close();`)
+	v.Run(t, `db.exec("DROP TABLE IF EXISTS roster;"); db.close();`)
 	require.Len(t, w.mod.Pools(), 1, "xk6 and native forms share the module's pools")
 }
 
 func TestXK6Drivers(t *testing.T) {
 	w := newWorld(t)
 	v := w.vu(1)
-	v.run(t, `xsql.open("postgres", URL, {max_open_conns: 4, conn_max_lifetime: "1m", max_idle_conns: 2})`)
-	exc := v.exception(t, `xsql.open(Symbol("mysql"), URL)`)
+	v.Run(t, `xsql.open("postgres", URL, {max_open_conns: 4, conn_max_lifetime: "1m", max_idle_conns: 2})`)
+	exc := v.Exception(t, `xsql.open(Symbol("mysql"), URL)`)
 	assert.Contains(t, exc.Get("message").String(), ErrDriver.Error())
-	exc = v.exception(t, `xsql.open("sqlite3", "./test.db")`)
+	exc = v.Exception(t, `xsql.open("sqlite3", "./test.db")`)
 	assert.Contains(t, exc.Get("message").String(), ErrDriver.Error())
-	v.init = false
-	exc = v.exception(t, `xsql.open(driver, URL)`)
+	v.Init = false
+	exc = v.Exception(t, `xsql.open(driver, URL)`)
 	assert.Contains(t, exc.Get("message").String(), ErrOpenOutsideInit.Error())
 }
 
@@ -64,10 +65,10 @@ func TestPasswordNeverInErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			w := &world{t: t, mod: New(), reg: metrics.NewRegistry(), rec: &memRecorder{}, url: tc.url}
+			w := &world{t: t, mod: New(), reg: metrics.NewRegistry(), rec: &modulestest.Recorder{}, url: tc.url}
 			t.Cleanup(w.mod.Close)
 			v := w.vu(1)
-			_, err := v.rt.RunString(`var db = sql.open(URL)`)
+			_, err := v.RunErr(`var db = sql.open(URL)`)
 			if tc.open {
 				require.Error(t, err)
 				assert.NotContains(t, err.Error(), secret)
@@ -75,9 +76,9 @@ func TestPasswordNeverInErrors(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			v.init = false
-			assert.NotContains(t, v.run(t, `db.name`).String(), secret)
-			exc := v.exception(t, `db.query("SELECT 1")`)
+			v.Init = false
+			assert.NotContains(t, v.Run(t, `db.name`).String(), secret)
+			exc := v.Exception(t, `db.query("SELECT 1")`)
 			msg := exc.Get("message").String()
 			for _, form := range []string{secret, strings.ReplaceAll(secret, "-", "%2D")} {
 				assert.NotContains(t, msg, form)

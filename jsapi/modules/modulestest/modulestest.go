@@ -2,10 +2,10 @@
 // recorder that keeps every sample, so a module is tested without the jsapi runtime:
 //
 //	vu := modulestest.NewVU(t)          // not in init, background context
-//	obj, err := mymodule.New().NewInstance(vu)
-//	vu.Set("mod", obj)
+//	vu.Instance(t, mymodule.New(), "mod") // the instance as the global mod
 //	vu.Run(t, `mod.doSomething()`)
 //	samples := vu.Rec.Of("checks", nil)
+//	assert.Equal(t, "TypeError", vu.Throws(t, `mod.doSomething(42)`))
 package modulestest
 
 import (
@@ -23,7 +23,8 @@ import (
 
 // Sample is one recorded metric sample.
 type Sample struct {
-	Metric string
+	Metric string          // the metric's name
+	Def    *metrics.Metric // the metric itself, to check which registered metric was used
 	Tags   *metrics.Tags
 	Value  float64
 }
@@ -38,7 +39,7 @@ type Recorder struct {
 // Add implements metrics.Recorder.
 func (r *Recorder) Add(m *metrics.Metric, tags *metrics.Tags, v float64) {
 	r.mu.Lock()
-	r.samples = append(r.samples, Sample{m.Name, tags, v})
+	r.samples = append(r.samples, Sample{Metric: m.Name, Def: m, Tags: tags, Value: v})
 	r.mu.Unlock()
 }
 
@@ -55,6 +56,20 @@ func (r *Recorder) Of(name string, want map[string]string) []Sample {
 		}
 	}
 	return out
+}
+
+// All returns every sample, in recording order.
+func (r *Recorder) All() []Sample {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Sample(nil), r.samples...)
+}
+
+// Reset forgets every sample.
+func (r *Recorder) Reset() {
+	r.mu.Lock()
+	r.samples = nil
+	r.mu.Unlock()
 }
 
 // Sum adds up the values Of returns.
@@ -75,9 +90,12 @@ type VU struct {
 	Init    bool
 	Reg     *metrics.Registry
 	Rec     *Recorder
-	TagSet  *metrics.Tags
-	Opts    options.Options
-	hooks   []func()
+	// RecorderOverride, when not nil, is what Recorder returns instead of Rec (a real
+	// collector's recorder, or one that drops samples in a benchmark).
+	RecorderOverride metrics.Recorder
+	TagSet           *metrics.Tags
+	Opts             options.Options
+	hooks            []func()
 }
 
 var _ modules.VU = (*VU)(nil)
@@ -104,8 +122,13 @@ func (v *VU) InInit() bool { return v.Init }
 // ID implements modules.VU.
 func (v *VU) ID() uint64 { return v.IDValue }
 
-// Recorder implements modules.VU.
-func (v *VU) Recorder() metrics.Recorder { return v.Rec }
+// Recorder implements modules.VU: RecorderOverride if set, else Rec.
+func (v *VU) Recorder() metrics.Recorder {
+	if v.RecorderOverride != nil {
+		return v.RecorderOverride
+	}
+	return v.Rec
+}
 
 // Registry implements modules.VU.
 func (v *VU) Registry() *metrics.Registry { return v.Reg }
@@ -138,12 +161,43 @@ func (v *VU) Instance(t testing.TB, m modules.Module, name string) *goja.Object 
 	return obj
 }
 
+// Expose sets each named property of obj as a global of the runtime, as
+// `import { a, b } from "module"` makes them available.
+func (v *VU) Expose(t testing.TB, obj *goja.Object, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		require.NoError(t, v.RT.Set(n, obj.Get(n)), n)
+	}
+}
+
 // Run evaluates src and fails the test on an exception.
 func (v *VU) Run(t testing.TB, src string) goja.Value {
 	t.Helper()
 	val, err := v.RT.RunString(src)
 	require.NoError(t, err, src)
 	return val
+}
+
+// Throws evaluates src (statements) and returns what it throws: "TypeError" for a TypeError,
+// the message of another Error, the thrown value as a string otherwise, and "no throw" when
+// nothing is thrown.
+func (v *VU) Throws(t testing.TB, src string) string {
+	t.Helper()
+	return v.Run(t, `(() => { try { `+src+`
+	; return "no throw" } catch (e) { return e instanceof TypeError ? "TypeError" : `+
+		`e instanceof Error ? e.message : String(e) } })()`).String()
+}
+
+// Exception evaluates src and returns the thrown value, failing the test when src throws
+// nothing or a non-object.
+func (v *VU) Exception(t testing.TB, src string) *goja.Object {
+	t.Helper()
+	_, err := v.RT.RunString(src)
+	var exc *goja.Exception
+	require.ErrorAs(t, err, &exc, src)
+	obj, ok := exc.Value().(*goja.Object)
+	require.True(t, ok, "thrown value is not an object: %v", exc.Value())
+	return obj
 }
 
 // RunErr evaluates src and returns its exception, if any.
