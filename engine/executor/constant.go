@@ -3,7 +3,6 @@ package executor
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/options"
@@ -46,21 +45,5 @@ func (c *ConstantVUs) Plan() engine.ScenarioPlan {
 func (c *ConstantVUs) Run(ctx context.Context, s *engine.ScenarioState) error {
 	d := newDeadlines(ctx, c.Duration.D(), c.GracefulStop.D())
 	defer d.release()
-	var (
-		wg     sync.WaitGroup
-		runErr error
-	)
-	for range c.VUs {
-		h, err := s.Acquire(d.start)
-		if err != nil {
-			runErr = acquireErr(err)
-			break
-		}
-		wg.Go(func() {
-			defer h.Release()
-			d.loop(h, always)
-		})
-	}
-	wg.Wait()
-	return runErr
+	return runVUs(d, s, c.VUs, func(h *engine.VUHandle) { d.loop(h, always) })
 }

@@ -67,6 +67,25 @@ func (d deadlines) loop(h *engine.VUHandle, more func() bool) {
 
 func always() bool { return true }
 
+// runVUs acquires n VUs and runs body with each on its own goroutine (a closed executor's
+// VU loop), releasing the VU after; it returns once every body has returned. It stops
+// acquiring at the first failure and returns that failure if it is worth reporting.
+func runVUs(d deadlines, s *engine.ScenarioState, n int64, body func(h *engine.VUHandle)) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for range n {
+		h, err := s.Acquire(d.start)
+		if err != nil {
+			return acquireErr(err)
+		}
+		wg.Go(func() {
+			defer h.Release()
+			body(h)
+		})
+	}
+	return nil
+}
+
 // acquireErr returns the error of a failed Acquire worth reporting: not the end of the
 // scenario (a done context), but a VU that could not be initialised.
 func acquireErr(err error) error {

@@ -3,8 +3,8 @@ package executor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
-	"sync"
 	"sync/atomic"
 
 	"github.com/nnprotect/nnjs/engine"
@@ -19,33 +19,60 @@ const (
 	RampingVUsType       = "ramping-vus"
 )
 
-// SharedIterations runs Iterations iterations in total, shared by VUs VUs (a fast VU does
-// more), for at most MaxDuration. Iterations not started by then count as dropped_iterations.
-type SharedIterations struct {
+// iterationsConfig is the config shape of the two executors that run a number of iterations.
+// SharedIterations and PerVUIterations are defined on it, so they keep its fields (and JSON
+// names) as their own and add only their rules and runtime.
+type iterationsConfig struct {
 	BaseConfig
 	VUs         int64            `json:"vus"`
 	Iterations  int64            `json:"iterations"`
 	MaxDuration options.Duration `json:"maxDuration"`
 }
 
-// NewSharedIterations returns a shared-iterations config with k6's defaults (1 VU,
+// newIterations returns k6's defaults for an iterations executor of type typ (1 VU,
 // 1 iteration, maxDuration 10m).
-func NewSharedIterations(name string) *SharedIterations {
-	return &SharedIterations{
-		BaseConfig:  NewBaseConfig(name, SharedIterationsType),
+func newIterations(name, typ string) iterationsConfig {
+	return iterationsConfig{
+		BaseConfig:  NewBaseConfig(name, typ),
 		VUs:         1,
 		Iterations:  1,
 		MaxDuration: options.Duration(DefaultMaxDuration),
 	}
 }
 
-// Validate checks the config (k6's rules: iterations ≥ vus, maxDuration ≥ 1s).
-func (c *SharedIterations) Validate() error {
+// validate checks the common rules plus iterations ≥ minIter (minName names the bound in
+// the error: "vus" or "1").
+func (c *iterationsConfig) validate(minIter int64, minName string) error {
 	errs := []error{c.BaseConfig.validate(), checkVUs("vus", c.VUs), checkMinDuration("maxDuration", c.MaxDuration)}
-	if c.Iterations < c.VUs {
-		errs = append(errs, fieldErr("iterations", "must be at least vus (%d), got %d", c.VUs, c.Iterations))
+	if c.Iterations < minIter {
+		errs = append(errs, fieldErr("iterations", "must be at least %s, got %d", minName, c.Iterations))
 	}
 	return errors.Join(errs...)
+}
+
+// planFor returns the scenario plan for a total of iterations.
+func (c *iterationsConfig) planFor(iterations int64) engine.ScenarioPlan {
+	p := c.plan()
+	p.Duration = c.MaxDuration.D()
+	p.Iterations = iterations
+	p.MaxVUs = c.VUs
+	return p
+}
+
+// SharedIterations runs Iterations iterations in total, shared by VUs VUs (a fast VU does
+// more), for at most MaxDuration. Iterations not started by then count as dropped_iterations.
+type SharedIterations iterationsConfig
+
+// NewSharedIterations returns a shared-iterations config with k6's defaults (1 VU,
+// 1 iteration, maxDuration 10m).
+func NewSharedIterations(name string) *SharedIterations {
+	c := SharedIterations(newIterations(name, SharedIterationsType))
+	return &c
+}
+
+// Validate checks the config (k6's rules: iterations ≥ vus, maxDuration ≥ 1s).
+func (c *SharedIterations) Validate() error {
+	return (*iterationsConfig)(c).validate(c.VUs, fmt.Sprintf("vus (%d)", c.VUs))
 }
 
 // Segment implements Config: the VUs are split, and the iterations among the processes that
@@ -62,11 +89,7 @@ func (c *SharedIterations) Segment(p *Part) Config {
 
 // Plan implements engine.Scenario.
 func (c *SharedIterations) Plan() engine.ScenarioPlan {
-	p := c.plan()
-	p.Duration = c.MaxDuration.D()
-	p.Iterations = c.Iterations
-	p.MaxVUs = c.VUs
-	return p
+	return (*iterationsConfig)(c).planFor(c.Iterations)
 }
 
 // Run implements engine.Scenario: every VU claims iterations from the shared pool.
@@ -74,26 +97,11 @@ func (c *SharedIterations) Run(ctx context.Context, s *engine.ScenarioState) err
 	d := newDeadlines(ctx, c.MaxDuration.D(), c.GracefulStop.D())
 	defer d.release()
 	pool := &sharedPool{total: c.Iterations}
-	var (
-		wg     sync.WaitGroup
-		runErr error
-	)
-	for range c.VUs {
-		h, err := s.Acquire(d.start)
-		if err != nil {
-			runErr = acquireErr(err)
-			break
-		}
-		wg.Go(func() {
-			defer h.Release()
-			d.loop(h, pool.claim)
-		})
-	}
-	wg.Wait()
+	err := runVUs(d, s, c.VUs, func(h *engine.VUHandle) { d.loop(h, pool.claim) })
 	if ctx.Err() == nil { // as k6: a stopped run reports no dropped iterations
 		s.Dropped(pool.unclaimed())
 	}
-	return runErr
+	return err
 }
 
 // sharedPool hands out a fixed number of iterations to concurrent VUs.
@@ -110,31 +118,18 @@ func (p *sharedPool) unclaimed() int64 { return p.total - min(p.claimed.Load(), 
 
 // PerVUIterations makes each of VUs VUs run Iterations iterations, for at most MaxDuration.
 // Iterations not started by then count as dropped_iterations.
-type PerVUIterations struct {
-	BaseConfig
-	VUs         int64            `json:"vus"`
-	Iterations  int64            `json:"iterations"`
-	MaxDuration options.Duration `json:"maxDuration"`
-}
+type PerVUIterations iterationsConfig
 
 // NewPerVUIterations returns a per-vu-iterations config with k6's defaults (1 VU,
 // 1 iteration, maxDuration 10m).
 func NewPerVUIterations(name string) *PerVUIterations {
-	return &PerVUIterations{
-		BaseConfig:  NewBaseConfig(name, PerVUIterationsType),
-		VUs:         1,
-		Iterations:  1,
-		MaxDuration: options.Duration(DefaultMaxDuration),
-	}
+	c := PerVUIterations(newIterations(name, PerVUIterationsType))
+	return &c
 }
 
 // Validate checks the config (iterations ≥ 1, maxDuration ≥ 1s).
 func (c *PerVUIterations) Validate() error {
-	errs := []error{c.BaseConfig.validate(), checkVUs("vus", c.VUs), checkMinDuration("maxDuration", c.MaxDuration)}
-	if c.Iterations < 1 {
-		errs = append(errs, fieldErr("iterations", "must be at least 1, got %d", c.Iterations))
-	}
-	return errors.Join(errs...)
+	return (*iterationsConfig)(c).validate(1, "1")
 }
 
 // Segment implements Config: the VUs are split; each still runs Iterations iterations.
@@ -146,40 +141,23 @@ func (c *PerVUIterations) Segment(p *Part) Config {
 
 // Plan implements engine.Scenario.
 func (c *PerVUIterations) Plan() engine.ScenarioPlan {
-	p := c.plan()
-	p.Duration = c.MaxDuration.D()
-	p.Iterations = mulSat(c.VUs, c.Iterations)
-	p.MaxVUs = c.VUs
-	return p
+	return (*iterationsConfig)(c).planFor(mulSat(c.VUs, c.Iterations))
 }
 
 // Run implements engine.Scenario: each VU runs its own iterations.
 func (c *PerVUIterations) Run(ctx context.Context, s *engine.ScenarioState) error {
 	d := newDeadlines(ctx, c.MaxDuration.D(), c.GracefulStop.D())
 	defer d.release()
-	var (
-		wg        sync.WaitGroup
-		attempted atomic.Int64
-		runErr    error
-	)
-	for range c.VUs {
-		h, err := s.Acquire(d.start)
-		if err != nil {
-			runErr = acquireErr(err)
-			break
-		}
-		wg.Go(func() {
-			defer h.Release()
-			var n int64
-			d.loop(h, func() bool { n++; return n <= c.Iterations })
-			attempted.Add(min(n, c.Iterations))
-		})
-	}
-	wg.Wait()
+	var attempted atomic.Int64
+	err := runVUs(d, s, c.VUs, func(h *engine.VUHandle) {
+		var n int64
+		d.loop(h, func() bool { n++; return n <= c.Iterations })
+		attempted.Add(min(n, c.Iterations))
+	})
 	if ctx.Err() == nil {
 		s.Dropped(mulSat(c.VUs, c.Iterations) - attempted.Load())
 	}
-	return runErr
+	return err
 }
 
 func mulSat(a, b int64) int64 {

@@ -5,6 +5,9 @@
 //	reg := modules.NewRegistry()
 //	reg.Register(k6http.New(), "nnjs/http", "k6/http")
 //	// the runtime calls m.NewInstance(vu) the first time a VU requires the module
+//
+// LazyTable and LazyProps build an object's properties on first use, so that a VU pays only
+// for the functions its script reads (memory per VU matters at thousands of VUs).
 package modules
 
 import (
