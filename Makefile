@@ -9,7 +9,7 @@ export NNJS_TEST_DATABASE ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode
 all: build
 
 build:
-	$(GO) build -o $(BIN)/ ./cmd/...
+	$(GO) build -o $(BIN)/ ./cmd/... ./examples/target
 
 vet:
 	$(GO) vet ./...
