@@ -94,6 +94,9 @@ func loadScript(ctx context.Context, path string, env map[string]string, cli opt
 	if s.scenarios, err = executor.Filter(s.scenarios, only); err != nil {
 		return nil, exitErr(exitInvalidConfig, err)
 	}
+	if len(only) > 0 {
+		s.opts.Thresholds = dropExcludedThresholds(s.opts.Thresholds, s.scenarios)
+	}
 	if err := checkExec(s.scenarios, info); err != nil {
 		return nil, exitErr(exitInvalidConfig, err)
 	}
@@ -104,6 +107,26 @@ func loadScript(ctx context.Context, path string, env map[string]string, cli opt
 		return nil, exitErr(exitInvalidConfig, err)
 	}
 	return s, nil
+}
+
+// dropExcludedThresholds removes, as k6 does with --scenario, the thresholds whose sub-metric
+// filter names a scenario that will not run (they could only judge an empty metric). Keys that
+// do not parse are kept, so threshold.New reports them.
+func dropExcludedThresholds(ths map[string]options.Thresholds, run []executor.Config) map[string]options.Thresholds {
+	running := map[string]bool{}
+	for _, c := range run {
+		running[c.Base().Name] = true
+	}
+	out := make(map[string]options.Thresholds, len(ths))
+	for key, t := range ths {
+		if _, filter, err := threshold.ParseKey(key); err == nil {
+			if sc, ok := filter.Get("scenario"); ok && !running[sc] {
+				continue
+			}
+		}
+		out[key] = t
+	}
+	return out
 }
 
 // checkExec makes sure every scenario's exec function is exported, as k6 does before the run.

@@ -90,3 +90,28 @@ func TestBadSegmentAndUnknownScenarioAreConfigErrors(t *testing.T) {
 	r := nnjs(context.Background(), nil, "run", "-q", "--no-summary", "--scenario", "pervu", "-e", "TARGET=http://127.0.0.1:1", script)
 	assert.Equal(t, exitOK, r.code, r.stderr)
 }
+
+// TestScenarioFilterDropsThresholdsOfExcludedScenarios: as in k6, a threshold on a scenario that
+// --scenario leaves out is dropped instead of failing on an empty metric.
+func TestScenarioFilterDropsThresholdsOfExcludedScenarios(t *testing.T) {
+	t.Parallel()
+	tg := newCountingTarget(t, nil)
+	script := scriptFile(t, "two.js", `
+import http from 'k6/http';
+export const options = {
+  scenarios: {
+    a: { executor: 'shared-iterations', vus: 1, iterations: 2 },
+    b: { executor: 'shared-iterations', vus: 1, iterations: 2, exec: 'b' },
+  },
+  thresholds: { 'iterations{scenario:b}': ['count==2'], 'iterations{scenario:a}': ['count==2'] },
+};
+export default function () { http.get(__ENV.TARGET); }
+export function b() { http.get(__ENV.TARGET); }
+`)
+	r := nnjs(context.Background(), nil, "run", "-q", "--no-color", "--scenario", "a", "-e", "TARGET="+tg.URL, script)
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "{scenario:a}")
+	assert.NotContains(t, r.stdout, "{scenario:b}")
+	r = nnjs(context.Background(), nil, "run", "-q", "--no-color", "-e", "TARGET="+tg.URL, script)
+	require.Equal(t, exitOK, r.code, "both thresholds hold when both scenarios run: %s", r.stdout)
+}
