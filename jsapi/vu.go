@@ -3,6 +3,7 @@ package jsapi
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/dop251/goja"
 
@@ -28,6 +29,7 @@ type vu struct {
 	watch   ctxWatch
 	jsonFn  goja.Callable // JSON.parse of this runtime, cached
 	strFn   goja.Callable // JSON.stringify of this runtime, cached
+	logger  *slog.Logger  // the run's logger with vu=<id>, built on first use
 
 	// iteration state
 	iter         int64 // __ITER: iterations started by this VU, across scenarios (-1 before the first)
@@ -163,6 +165,14 @@ func (v *vu) Options() *options.Options { return v.sh.options }
 
 // OnIterationStart implements modules.VU.
 func (v *vu) OnIterationStart(fn func()) { v.hooks = append(v.hooks, fn) }
+
+// Logger implements modules.VU.
+func (v *vu) Logger() *slog.Logger {
+	if v.logger == nil {
+		v.logger = v.sh.logger.With("vu", v.id)
+	}
+	return v.logger
+}
 
 // throw panics with a JS TypeError, the way a Go function called from JS throws.
 func (v *vu) throw(format string, args ...any) {

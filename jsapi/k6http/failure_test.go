@@ -1,10 +1,13 @@
 package k6http
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -175,3 +178,37 @@ type timeoutErr struct{}
 func (timeoutErr) Error() string   { return "i/o timeout" }
 func (timeoutErr) Timeout() bool   { return true }
 func (timeoutErr) Temporary() bool { return true }
+
+func TestTransportFailureIsLoggedWithTheAddressRateLimited(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	var buf bytes.Buffer
+	e.vu.Log = slog.New(slog.NewTextHandler(&buf, nil))
+	u := closedURL(t)
+	e.set("u", u)
+	e.run(`http.get(u); http.get(u); http.get(u)`)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 1, "one warning per 5 s: %s", buf.String())
+	assert.Contains(t, lines[0], "request failed")
+	assert.Contains(t, lines[0], u)
+	assert.Contains(t, lines[0], "connection refused")
+}
+
+func TestFailureLogCountsWhatItSuppresses(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	l := slog.New(slog.NewTextHandler(&buf, nil))
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f := failureLog{now: func() time.Time { return now }}
+	r := &result{msg: "dial: connection refused", code: codeTCPDialRefused}
+	for range 3 {
+		f.warn(l, "GET", "http://127.0.0.1:1/", r)
+	}
+	now = now.Add(failureLogEvery)
+	f.warn(l, "GET", "http://127.0.0.1:1/", r)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 2)
+	assert.NotContains(t, lines[0], "suppressed")
+	assert.Contains(t, lines[1], "suppressed=2")
+	assert.Contains(t, lines[1], "error_code=1212")
+}

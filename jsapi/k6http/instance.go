@@ -22,6 +22,7 @@ type instance struct {
 	defaults   *defaults
 	jsonFn     goja.Value            // response.json, built on first use
 	jarMethods map[string]goja.Value // CookieJar methods, built on first use
+	failLog    failureLog            // rate-limited "request failed" warnings
 }
 
 // responseJSONFunc returns the response.json function of the instance, building it once.

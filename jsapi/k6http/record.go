@@ -74,6 +74,9 @@ func (in *instance) finish(p *prepared, r *result) goja.Value {
 	if r.err != nil && in.settings().throw {
 		panic(in.rt.NewGoError(r.err))
 	}
+	if r.err != nil && in.vu.Context().Err() == nil {
+		in.failLog.warn(in.vu.Logger(), p.method, p.tagURL, r)
+	}
 	return in.rt.NewDynamicObject(&response{in: in, p: p, r: r})
 }
 

@@ -13,6 +13,7 @@ package modules
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 
 	"github.com/dop251/goja"
@@ -48,6 +49,9 @@ type VU interface {
 	// OnIterationStart registers fn to run before each iteration of this VU (e.g. to reset
 	// the cookie jar).
 	OnIterationStart(fn func())
+	// Logger is the run's logger with this VU's id; never nil. Modules log sparingly (rate-limit
+	// anything that can repeat per request).
+	Logger() *slog.Logger
 }
 
 // Module is a built-in JS module. NewInstance is called once per VU, the first time the VU

@@ -10,6 +10,7 @@ package modulestest
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 
@@ -95,7 +96,9 @@ type VU struct {
 	RecorderOverride metrics.Recorder
 	TagSet           *metrics.Tags
 	Opts             options.Options
-	hooks            []func()
+	// Log, when not nil, is what Logger returns (a discarding logger otherwise).
+	Log   *slog.Logger
+	hooks []func()
 }
 
 var _ modules.VU = (*VU)(nil)
@@ -144,6 +147,14 @@ func (v *VU) Options() *options.Options { return &v.Opts }
 
 // OnIterationStart implements modules.VU; StartIteration runs the hooks.
 func (v *VU) OnIterationStart(fn func()) { v.hooks = append(v.hooks, fn) }
+
+// Logger implements modules.VU: Log, or a logger that discards.
+func (v *VU) Logger() *slog.Logger {
+	if v.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return v.Log
+}
 
 // StartIteration runs the OnIterationStart hooks, as the runtime does before each iteration.
 func (v *VU) StartIteration() {
