@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"io/fs"
 	"maps"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/nnprotect/nnjs/jsapi/k6http"
 	"github.com/nnprotect/nnjs/jsapi/k6sql"
 	"github.com/nnprotect/nnjs/jsapi/modules"
+	"github.com/nnprotect/nnjs/seed"
 )
 
 // script is a compiled test with its resolved options, ready to run: what `run` executes and
@@ -53,6 +55,14 @@ func (s *script) newModules() {
 	s.http = k6http.New(k6http.Config{})
 	s.modules.Register(s.http, "k6/http", "nnjs/http")
 	s.sql = k6sql.New()
+	// Scripts write only to staging databases (the nnjs_meta marker); sql.open(url,
+	// {readOnly: true}) reads any database.
+	s.sql.SetGuard(func(ctx context.Context, conn *pgx.Conn) error {
+		if err := seed.Guard(ctx, conn); err != nil {
+			return fmt.Errorf("%w (a script that only reads may open it with sql.open(url, {readOnly: true}))", err)
+		}
+		return nil
+	})
 	s.sql.Register(s.modules)
 }
 

@@ -26,6 +26,7 @@ type Module struct {
 	pools  map[string]*pool // by raw URL
 	order  []*pool
 	closed bool
+	guard  Guard // nil: any database may be written (library use); nnjs run sets one
 }
 
 // New returns the module for one run. Call Close when the run ends.

@@ -36,7 +36,7 @@ func (in *instance) jsOpenXK6(call goja.FunctionCall) goja.Value {
 // nativeOptionKeys maps each JS option name to the OpenOptions field it sets.
 var nativeOptionKeys = map[string]string{
 	"maxConns": "maxConns", "minConns": "minConns", "maxConnLifetime": "lifetime",
-	"maxConnIdleTime": "idle", "name": "name",
+	"maxConnIdleTime": "idle", "name": "name", "readOnly": "readOnly",
 }
 
 // xk6OptionKeys are xk6-sql's option names plus ours. max_idle_conns has no pgxpool
@@ -44,7 +44,7 @@ var nativeOptionKeys = map[string]string{
 // maxConnIdleTime) and is accepted without effect.
 var xk6OptionKeys = map[string]string{
 	"maxConns": "maxConns", "minConns": "minConns", "maxConnLifetime": "lifetime",
-	"maxConnIdleTime": "idle", "name": "name",
+	"maxConnIdleTime": "idle", "name": "name", "readOnly": "readOnly",
 	"max_open_conns": "maxConns", "conn_max_lifetime": "lifetime",
 	"conn_max_idle_time": "idle", "max_idle_conns": "ignored",
 }
@@ -92,6 +92,8 @@ func (in *instance) openOptions(v goja.Value, keys map[string]string) OpenOption
 			o.MaxConnIdleTime = in.duration(k, val)
 		case "name":
 			o.Name = val.String()
+		case "readOnly":
+			o.ReadOnly = val.ToBoolean()
 		}
 	}
 	return o

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -21,6 +22,25 @@ type OpenOptions struct {
 	MaxConnLifetime time.Duration // maxConnLifetime (pgxpool default 1h)
 	MaxConnIdleTime time.Duration // maxConnIdleTime (pgxpool default 30m)
 	Name            string        // name: the "db" tag (default host:port/dbname)
+	// ReadOnly (readOnly) makes every transaction read-only (default_transaction_read_only),
+	// which also exempts the database from the module's Guard.
+	ReadOnly bool
+}
+
+// Guard decides whether scripts may write to a database; it gets a short-lived connection to
+// it. nnjs run installs the staging-marker check (seed.Guard), so a script cannot write test
+// data into a database that is not explicitly a staging target.
+type Guard func(ctx context.Context, conn *pgx.Conn) error
+
+// guardTimeout bounds the connection and the check of a Guard.
+const guardTimeout = 15 * time.Second
+
+// SetGuard installs g; pools opened afterwards without readOnly must pass it. Call it before
+// the script's init code runs.
+func (m *Module) SetGuard(g Guard) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.guard = g
 }
 
 // pool is the one pgxpool of a database URL, shared by every VU of the run. The pgxpool is
@@ -54,6 +74,13 @@ func (m *Module) open(raw string, o OpenOptions) (*pool, error) {
 	}
 	msk = newMasker(raw, cfg.ConnConfig.Password)
 	applyOptions(cfg, raw, o)
+	if o.ReadOnly {
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	} else if m.guard != nil {
+		if err := m.check(cfg); err != nil {
+			return nil, msk.wrap(err, "sql: open %s", msk.mask(raw))
+		}
+	}
 	p := &pool{mod: m, name: o.Name, masker: msk, cfg: cfg}
 	if p.name == "" {
 		p.name = defaultName(cfg)
@@ -61,6 +88,18 @@ func (m *Module) open(raw string, o OpenOptions) (*pool, error) {
 	m.pools[raw] = p
 	m.order = append(m.order, p)
 	return p, nil
+}
+
+// check runs the guard on a short-lived connection (called with m.mu held, in init code).
+func (m *Module) check(cfg *pgxpool.Config) error {
+	ctx, cancel := context.WithTimeout(context.Background(), guardTimeout)
+	defer cancel()
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	return m.guard(ctx, conn)
 }
 
 func applyOptions(cfg *pgxpool.Config, raw string, o OpenOptions) {
