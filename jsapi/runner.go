@@ -2,6 +2,7 @@ package jsapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -150,4 +151,15 @@ func (v *vu) setupData() goja.Value {
 		return goja.Undefined() // the JSON came from JSON.stringify: cannot fail
 	}
 	return data
+}
+
+// SetupData returns the JSON of setup()'s result, or nil when setup returned nothing (for
+// handleSummary's data.setup_data, as in k6).
+func (r *Runner) SetupData() json.RawMessage {
+	r.sh.setupMu.RLock()
+	defer r.sh.setupMu.RUnlock()
+	if r.sh.setupJSON == "" {
+		return nil
+	}
+	return json.RawMessage(r.sh.setupJSON)
 }

@@ -228,6 +228,9 @@ func (a *app) report(r *execution, res threshold.Results) error {
 	if err == nil {
 		err = r.db.addTo(data)
 	}
+	if sd := r.runner.SetupData(); err == nil && sd != nil {
+		data["setup_data"] = sd // as in k6
+	}
 	if err != nil {
 		return fmt.Errorf("summary: %w", err)
 	}
