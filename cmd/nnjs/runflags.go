@@ -25,7 +25,8 @@ Flags override the script's options (as in k6): -u/-d/-i/-s replace the script's
 scenarios. The process environment, --env-file and -e are visible in __ENV (-e wins).
 
 Exit codes: 0 ok, 99 thresholds crossed, 100 setup timeout, 101 teardown timeout,
-104 invalid options, 105 stopped by a signal, 107 script error, 108 test.abort().
+104 invalid options, 105 stopped by a signal, 107 script error, 108 test.abort(),
+110 a critical integrity check failed (--integrity), 111 database unreachable or not staging.
 
 Flags:
 `
