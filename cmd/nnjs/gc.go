@@ -49,8 +49,9 @@ func applyGCDefaults(lookup func(string) (string, bool)) {
 // a few VUs the live heap is tens of megabytes and GOGC=400 applies; with thousands of VUs the
 // live heap is hundreds of megabytes, mostly long-lived VU state, and GOGC=400 would let the
 // peak RSS reach 2-5× the live heap. A fixed headroom keeps it near the live heap at the cost
-// of more collections: 5,000 sleeping VUs (bench/manyvus.sh) peak at ~73 KiB instead of
-// ~215 KiB per VU for about 0.25 of a core more GC work. GOGC in the environment turns this
+// of more collections: 5,000 sleeping VUs (bench/manyvus.sh) peak at 66-72 KiB instead of
+// ~215 KiB per VU for about 0.25 of a core more GC work. A 64 MiB cap (71-74 KiB) did not
+// raise the iteration rate measurably (bench/README.md). GOGC in the environment turns this
 // off.
 const (
 	maxHeadroom = 48 << 20

@@ -15,34 +15,25 @@ import (
 // New returns the k6 core module.
 func New() modules.Module { return modules.ModuleFunc(newInstance) }
 
-// instance is the module for one VU; it is used by that VU's goroutine only.
+// instance is the module for one VU; it is used by that VU's goroutine only. Its functions
+// are built on first access (lazyExports) and the global Error is read only when fail throws,
+// because each costs the VU memory whether the script uses it or not.
 type instance struct {
-	vu        modules.VU
-	rt        *goja.Runtime
-	checks    *metrics.Metric
-	groupDur  *metrics.Metric
-	tagged    tagCache
-	errorCtor *goja.Object
+	vu       modules.VU
+	rt       *goja.Runtime
+	checks   *metrics.Metric
+	groupDur *metrics.Metric
+	tagged   tagCache // nil until the first check or group needs it
 }
 
 func newInstance(vu modules.VU) (*goja.Object, error) {
 	rt := vu.Runtime()
 	in := &instance{
 		vu: vu, rt: rt,
-		checks:    vu.Registry().Get(metrics.Checks),
-		groupDur:  vu.Registry().Get(metrics.GroupDuration),
-		tagged:    tagCache{},
-		errorCtor: rt.Get("Error").ToObject(rt),
+		checks:   vu.Registry().Get(metrics.Checks),
+		groupDur: vu.Registry().Get(metrics.GroupDuration),
 	}
-	obj := rt.NewObject()
-	for name, fn := range map[string]any{
-		"check": in.check, "group": in.group, "sleep": in.sleep, "fail": in.fail,
-	} {
-		if err := obj.Set(name, fn); err != nil {
-			return nil, fmt.Errorf("k6: %s: %w", name, err)
-		}
-	}
-	return obj, nil
+	return rt.NewDynamicObject(&lazyExports{in: in}), nil
 }
 
 // check(value, {name: fn|bool, ...}, tags?) evaluates every condition, emits one `checks`
@@ -131,13 +122,14 @@ func (in *instance) sleep(call goja.FunctionCall) goja.Value {
 	return goja.Undefined()
 }
 
-// fail(msg) throws an Error with msg, ending the iteration unless caught.
+// fail(msg) throws an Error with msg, ending the iteration unless caught. It reads the global
+// Error constructor only now: goja builds it on first access, about 3 KB a VU.
 func (in *instance) fail(msg goja.Value) {
 	s := "fail"
 	if msg != nil && !goja.IsUndefined(msg) {
 		s = msg.String()
 	}
-	obj, err := in.rt.New(in.errorCtor, in.rt.ToValue(s))
+	obj, err := in.rt.New(in.rt.Get("Error").ToObject(in.rt), in.rt.ToValue(s))
 	if err != nil {
 		panic(err)
 	}
