@@ -12,6 +12,7 @@ import (
 
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
 func TestLeanHelpersRewriteEsbuildInterop(t *testing.T) {
@@ -41,20 +42,20 @@ func TestLazyGlobalObjects(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, "lean/main.js", options.Options{}, nil)
 	v := h.vu(1, "")
-	methods := func(name string) *lazyMethods {
+	methods := func(name string) *modules.LazyObject[*vu] {
 		obj, ok := v.rt.Get(name).(*goja.Object)
 		require.True(t, ok)
-		lm, ok := obj.Export().(*lazyMethods)
+		lm, ok := obj.Export().(*modules.LazyObject[*vu])
 		require.True(t, ok)
 		return lm
 	}
-	assert.Empty(t, methods("console").vals, "no console method built before use")
-	assert.Empty(t, methods("crypto").vals, "no crypto method built before use")
+	assert.Zero(t, methods("console").Built(), "no console method built before use")
+	assert.Zero(t, methods("crypto").Built(), "no crypto method built before use")
 
 	require.NoError(t, v.Iterate(context.Background(), engine.Iteration{}))
 	assert.Equal(t, "debug,error,info,log,warn,custom", v.global("consoleKeys"))
 	assert.Equal(t, true, v.global("sameLog"))
 	assert.Equal(t, int64(36), v.global("uuidLen"))
-	assert.Len(t, methods("console").vals, 2, "log and the script's own property")
-	assert.Len(t, methods("crypto").vals, 1, "randomUUID only")
+	assert.Equal(t, 2, methods("console").Built(), "log and the script's own property")
+	assert.Equal(t, 1, methods("crypto").Built(), "randomUUID only")
 }

@@ -6,27 +6,28 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nnprotect/nnjs/jsapi/modules"
 	"github.com/nnprotect/nnjs/jsapi/modules/modulestest"
 )
 
 // newLazyVU returns a fake VU with the module object as the global k6, and its exports.
-func newLazyVU(t *testing.T) (*modulestest.VU, *lazyExports) {
+func newLazyVU(t *testing.T) (*modulestest.VU, *modules.LazyObject[*instance]) {
 	t.Helper()
 	vu := modulestest.NewVU(t)
 	obj := vu.Instance(t, New(), "k6")
-	lazy, ok := obj.Export().(*lazyExports)
-	require.True(t, ok, "the module object is a lazyExports")
+	lazy, ok := obj.Export().(*modules.LazyObject[*instance])
+	require.True(t, ok, "the module object is a modules.LazyObject")
 	return vu, lazy
 }
 
 func TestExportsAreBuiltOnFirstUse(t *testing.T) {
 	t.Parallel()
 	vu, lazy := newLazyVU(t)
-	assert.Empty(t, lazy.vals, "no function built before use")
-	assert.Nil(t, lazy.in.tagged, "no tag cache before a check or group")
+	assert.Zero(t, lazy.Built(), "no function built before use")
+	assert.Nil(t, lazy.Owner.tagged, "no tag cache before a check or group")
 
 	assert.Equal(t, true, vu.Run(t, `k6.sleep === k6.sleep && typeof k6.sleep === "function"`).Export())
-	assert.Len(t, lazy.vals, 1, "only sleep was built")
+	assert.Equal(t, 1, lazy.Built(), "only sleep was built")
 	assert.Equal(t, "check,fail,group,sleep", vu.Run(t, `Object.keys(k6).join(",")`).Export())
 }
 

@@ -33,7 +33,7 @@ func newInstance(vu modules.VU) (*goja.Object, error) {
 		checks:   vu.Registry().Get(metrics.Checks),
 		groupDur: vu.Registry().Get(metrics.GroupDuration),
 	}
-	return rt.NewDynamicObject(&lazyExports{in: in}), nil
+	return rt.NewDynamicObject(modules.NewLazyObject(rt, exportFactories, in)), nil
 }
 
 // check(value, {name: fn|bool, ...}, tags?) evaluates every condition, emits one `checks`

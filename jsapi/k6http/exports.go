@@ -3,8 +3,6 @@ package k6http
 import (
 	"net/http"
 
-	"github.com/dop251/goja"
-
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
@@ -28,29 +26,3 @@ var exportFactories = modules.NewLazyTable(map[string]func(in *instance) any{
 	"file":                func(in *instance) any { return in.file },
 	"CookieJar":           func(in *instance) any { return in.newCookieJarCtor },
 })
-
-// lazyExports is the module object of one instance: a goja dynamic object that builds each
-// export on first access and keeps it (modules.LazyProps does the work), so repeated reads
-// return the same function. Scripts may add or overwrite properties (as on the plain object it
-// replaces); built-in exports cannot be deleted. Used from the VU's goroutine only.
-type lazyExports struct {
-	in   *instance
-	vals modules.LazyProps[*instance] // built or assigned properties
-}
-
-// Get returns an export, building it on first access; nil for an unknown name.
-func (e *lazyExports) Get(key string) goja.Value {
-	return e.vals.Get(e.in.rt, exportFactories, e.in, key)
-}
-
-// Set stores a property the script assigns.
-func (e *lazyExports) Set(key string, v goja.Value) bool { return e.vals.Set(key, v) }
-
-// Has reports the built-in exports and the properties the script added.
-func (e *lazyExports) Has(key string) bool { return e.vals.Has(exportFactories, key) }
-
-// Delete removes a property the script added; built-in exports stay.
-func (e *lazyExports) Delete(key string) bool { return e.vals.Delete(exportFactories, key) }
-
-// Keys lists the built-in exports, then the properties the script added.
-func (e *lazyExports) Keys() []string { return e.vals.Keys(exportFactories) }

@@ -6,6 +6,8 @@ import (
 	"github.com/dop251/goja"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
 func TestExportsAreBuiltOnFirstUse(t *testing.T) {
@@ -13,13 +15,13 @@ func TestExportsAreBuiltOnFirstUse(t *testing.T) {
 	e := newEnv(t, nil)
 	obj, ok := e.vu.RT.Get("http").(*goja.Object)
 	require.True(t, ok)
-	lazy, ok := obj.Export().(*lazyExports)
+	lazy, ok := obj.Export().(*modules.LazyObject[*instance])
 	require.True(t, ok)
-	assert.Empty(t, lazy.vals, "no export built before use")
-	assert.Nil(t, lazy.in.jarMethods, "no cookie jar method built before use")
+	assert.Zero(t, lazy.Built(), "no export built before use")
+	assert.Nil(t, lazy.Owner.jarMethods, "no cookie jar method built before use")
 
 	assert.Equal(t, true, e.run(`http.get === http.get && typeof http.get === "function"`).Export())
-	assert.Len(t, lazy.vals, 1, "only get was built")
+	assert.Equal(t, 1, lazy.Built(), "only get was built")
 	assert.Equal(t, "CookieJar,batch,cookieJar,del,expectedStatuses,file,get,head,options,patch,post,put,request,setResponseCallback,url",
 		e.run(`Object.keys(http).join(",")`).Export())
 }

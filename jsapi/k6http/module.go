@@ -97,7 +97,7 @@ func (m *Module) NewInstance(vu modules.VU) (*goja.Object, error) {
 
 // exports returns the module object: its functions are built on first access (lazyExports).
 func (in *instance) exports() (*goja.Object, error) {
-	return in.rt.NewDynamicObject(&lazyExports{in: in}), nil
+	return in.rt.NewDynamicObject(modules.NewLazyObject(in.rt, exportFactories, in)), nil
 }
 
 // iterationStart resets the VU's cookie jar unless options.noCookiesReset.

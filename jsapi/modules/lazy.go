@@ -94,3 +94,38 @@ func (p LazyProps[T]) Keys(t *LazyTable[T]) []string {
 	}
 	return keys
 }
+
+// LazyObject is a goja.DynamicObject whose properties come from a LazyTable, each built on
+// first read and kept, so repeated reads return the same value. Scripts may add or overwrite
+// properties; the table's cannot be deleted. Wrap it with rt.NewDynamicObject. It is used from
+// its VU's goroutine only.
+type LazyObject[T any] struct {
+	// Owner is what the table's factories are given (a module instance, a VU).
+	Owner T
+	rt    *goja.Runtime
+	table *LazyTable[T]
+	vals  LazyProps[T]
+}
+
+// NewLazyObject returns the lazy object of owner over table in rt.
+func NewLazyObject[T any](rt *goja.Runtime, table *LazyTable[T], owner T) *LazyObject[T] {
+	return &LazyObject[T]{Owner: owner, rt: rt, table: table}
+}
+
+// Get returns a property, building it on first read; nil for an unknown name.
+func (o *LazyObject[T]) Get(key string) goja.Value { return o.vals.Get(o.rt, o.table, o.Owner, key) }
+
+// Set stores a property the script assigns.
+func (o *LazyObject[T]) Set(key string, v goja.Value) bool { return o.vals.Set(key, v) }
+
+// Has reports the table's properties and those the script added.
+func (o *LazyObject[T]) Has(key string) bool { return o.vals.Has(o.table, key) }
+
+// Delete removes a property the script added; the table's stay.
+func (o *LazyObject[T]) Delete(key string) bool { return o.vals.Delete(o.table, key) }
+
+// Keys lists the table's properties, then those the script added.
+func (o *LazyObject[T]) Keys() []string { return o.vals.Keys(o.table) }
+
+// Built returns how many properties have been built or assigned so far.
+func (o *LazyObject[T]) Built() int { return len(o.vals) }

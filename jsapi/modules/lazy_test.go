@@ -18,23 +18,10 @@ var lazyTable = modules.NewLazyTable(map[string]func(o *owner) any{
 	"a": func(o *owner) any { o.built["a"]++; return func() int { return 1 } },
 })
 
-// lazyObj is the smallest goja.DynamicObject over LazyProps, as its users write it.
-type lazyObj struct {
-	rt    *goja.Runtime
-	owner *owner
-	vals  modules.LazyProps[*owner]
-}
-
-func (o *lazyObj) Get(k string) goja.Value         { return o.vals.Get(o.rt, lazyTable, o.owner, k) }
-func (o *lazyObj) Set(k string, v goja.Value) bool { return o.vals.Set(k, v) }
-func (o *lazyObj) Has(k string) bool               { return o.vals.Has(lazyTable, k) }
-func (o *lazyObj) Delete(k string) bool            { return o.vals.Delete(lazyTable, k) }
-func (o *lazyObj) Keys() []string                  { return o.vals.Keys(lazyTable) }
-
-func newLazy(t *testing.T) (*goja.Runtime, *lazyObj) {
+func newLazy(t *testing.T) (*goja.Runtime, *modules.LazyObject[*owner]) {
 	t.Helper()
 	rt := goja.New()
-	o := &lazyObj{rt: rt, owner: &owner{built: map[string]int{}}}
+	o := modules.NewLazyObject(rt, lazyTable, &owner{built: map[string]int{}})
 	require.NoError(t, rt.Set("obj", rt.NewDynamicObject(o)))
 	return rt, o
 }
@@ -47,12 +34,12 @@ func TestLazyTableNamesSorted(t *testing.T) {
 func TestLazyPropsBuildOnFirstRead(t *testing.T) {
 	t.Parallel()
 	rt, o := newLazy(t)
-	assert.Empty(t, o.owner.built, "nothing built before use")
+	assert.Empty(t, o.Owner.built, "nothing built before use")
 	v, err := rt.RunString(`obj.a === obj.a && obj.a() === 1`)
 	require.NoError(t, err)
 	assert.Equal(t, true, v.Export())
-	assert.Equal(t, map[string]int{"a": 1}, o.owner.built, "a built once, b not at all")
-	assert.Len(t, o.vals, 1)
+	assert.Equal(t, map[string]int{"a": 1}, o.Owner.built, "a built once, b not at all")
+	assert.Equal(t, 1, o.Built())
 }
 
 func TestLazyPropsScriptProperties(t *testing.T) {
