@@ -16,18 +16,9 @@ cd "$(dirname "$0")/.."
 RATE=${RATE:-1000}
 DURATION=${DURATION:-20s}
 ADDR=${ADDR:-127.0.0.1:8094}
-OUT=bench/results
-mkdir -p "$OUT" bin
-if [ -z "${NNJS:-}" ]; then
-  go build -o bin/ ./cmd/nnjs ./examples/target
-  NNJS=bin/nnjs
-fi
-TARGET_BIN=${TARGET_BIN:-$(dirname "$NNJS")/target}
-
-"$TARGET_BIN" --listen "$ADDR" --delay 100ms >"$OUT/target-arrival.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -fsS "http://$ADDR/delay?ms=0" >/dev/null 2>&1 && break; sleep 0.1; done
+. bench/lib.sh
+build_nnjs
+start_target "$ADDR" "$OUT/target-arrival.log" --delay 100ms
 
 secs=${DURATION%s}
 # run NAME PRE MAX: one run; its summary goes to $OUT/arrival-NAME.json, time -v to .time.

@@ -14,20 +14,14 @@ ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-15s}
 CONNS=${CONNS:-50}
 ADDR=${ADDR:-127.0.0.1:8091}
-NNJS=${NNJS:-bin/nnjs}
-OUT=bench/results
-mkdir -p "$OUT" bin
+. bench/lib.sh
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null
   else echo "bench: wrk is missing: apt-get install wrk" >&2; exit 1; fi
 fi
-go build -o bin/ ./cmd/nnjs ./examples/target
-
-taskset -c 0 bin/target --listen "$ADDR" >"$OUT/target.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -fsS "http://$ADDR/" >/dev/null 2>&1 && break; sleep 0.1; done
+build_nnjs
+PIN=0 start_target "$ADDR" "$OUT/target.log"
 
 secs=${DURATION%s}
 # timed CMD...: runs CMD on CPU 1; cpu then prints its user+sys seconds.

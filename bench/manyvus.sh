@@ -15,23 +15,15 @@ cd "$(dirname "$0")/.."
 VUS=${VUS:-5000}
 DURATION=${DURATION:-20s}
 ADDR=${ADDR:-127.0.0.1:8096}
-OUT=bench/results
-mkdir -p "$OUT" bin
-if [ -z "${NNJS:-}" ]; then
-  go build -o bin/ ./cmd/nnjs ./examples/target
-  NNJS=bin/nnjs
-fi
-TARGET_BIN=${TARGET_BIN:-$(dirname "$NNJS")/target}
+. bench/lib.sh
+build_nnjs
 want=$((VUS * 2 + 1024))
 if [ "$(ulimit -n)" -lt "$want" ]; then
   ulimit -n "$want" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 fi
 echo "open files limit: $(ulimit -n)"
 
-"$TARGET_BIN" --listen "$ADDR" >"$OUT/target-manyvus.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -fsS "http://$ADDR/" >/dev/null 2>&1 && break; sleep 0.1; done
+start_target "$ADDR" "$OUT/target-manyvus.log"
 
 secs=${DURATION%s}
 # run NAME VUS DURATION: one run; summary in $OUT/manyvus-NAME.json, time -v in .time.

@@ -14,20 +14,17 @@ DURATION=${DURATION:-2m}
 EVERY=${EVERY:-5}
 VUS=${VUS:-50}
 ADDR=${ADDR:-127.0.0.1:8093}
-OUT=bench/results
-mkdir -p "$OUT" bin
-go build -o bin/ ./cmd/nnjs ./examples/target
-
-taskset -c 0 bin/target --listen "$ADDR" >"$OUT/target-mem.log" 2>&1 &
-server=$!
+. bench/lib.sh
+unset NNJS TARGET_BIN # this script always measures a fresh bin/nnjs
+build_nnjs
+PIN=0 start_target "$ADDR" "$OUT/target-mem.log"
 nnjs=
 cleanup() {
   [ -n "$nnjs" ] && kill "$nnjs" 2>/dev/null || true
-  kill "$server" 2>/dev/null || true
+  stop_target
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
-for _ in $(seq 50); do curl -fsS "http://$ADDR/" >/dev/null 2>&1 && break; sleep 0.1; done
 
 # seconds DURATION: 2m -> 120, 90s -> 90 (m and s only, as the bench uses).
 seconds() { local d=$1 s=0; [[ $d == *m* ]] && { s=$((${d%%m*} * 60)); d=${d#*m}; }; d=${d%s}; echo $((s + ${d:-0})); }
