@@ -30,27 +30,18 @@ type metricSet struct {
 
 func registerMetrics(reg *metrics.Registry) (metricSet, error) {
 	var ms metricSet
-	defs := []struct {
-		dst      **metrics.Metric
-		name     string
-		typ      metrics.Type
-		contains metrics.ValueType
-	}{
-		{&ms.connections, DBConnections, metrics.Gauge, metrics.Default},
-		{&ms.lockWaits, DBLockWaits, metrics.Gauge, metrics.Default},
-		{&ms.lockWaitMax, DBLockWaitMax, metrics.Gauge, metrics.Time},
-		{&ms.queryAgeMax, DBQueryAgeMax, metrics.Gauge, metrics.Time},
-		{&ms.deadlocks, DBDeadlocks, metrics.Counter, metrics.Default},
-		{&ms.commits, DBXactCommit, metrics.Counter, metrics.Default},
-		{&ms.rollbacks, DBXactRollback, metrics.Counter, metrics.Default},
-		{&ms.rowsChanged, DBRowsChanged, metrics.Counter, metrics.Default},
-	}
-	for _, d := range defs {
-		m, err := reg.New(d.name, d.typ, d.contains)
-		if err != nil {
-			return ms, fmt.Errorf("dbmon: register %s: %w", d.name, err)
-		}
-		*d.dst = m
+	err := reg.NewAll(
+		metrics.Def{Dst: &ms.connections, Name: DBConnections, Type: metrics.Gauge, Contains: metrics.Default},
+		metrics.Def{Dst: &ms.lockWaits, Name: DBLockWaits, Type: metrics.Gauge, Contains: metrics.Default},
+		metrics.Def{Dst: &ms.lockWaitMax, Name: DBLockWaitMax, Type: metrics.Gauge, Contains: metrics.Time},
+		metrics.Def{Dst: &ms.queryAgeMax, Name: DBQueryAgeMax, Type: metrics.Gauge, Contains: metrics.Time},
+		metrics.Def{Dst: &ms.deadlocks, Name: DBDeadlocks, Type: metrics.Counter, Contains: metrics.Default},
+		metrics.Def{Dst: &ms.commits, Name: DBXactCommit, Type: metrics.Counter, Contains: metrics.Default},
+		metrics.Def{Dst: &ms.rollbacks, Name: DBXactRollback, Type: metrics.Counter, Contains: metrics.Default},
+		metrics.Def{Dst: &ms.rowsChanged, Name: DBRowsChanged, Type: metrics.Counter, Contains: metrics.Default},
+	)
+	if err != nil {
+		return ms, fmt.Errorf("dbmon: %w", err)
 	}
 	return ms, nil
 }

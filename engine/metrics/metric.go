@@ -129,3 +129,24 @@ func (r *Registry) Len() int {
 	defer r.mu.RUnlock()
 	return len(r.list)
 }
+
+// Def describes a metric for NewAll: where to store it, its name, type and value type.
+type Def struct {
+	Dst      **Metric
+	Name     string
+	Type     Type
+	Contains ValueType
+}
+
+// NewAll registers every def (see New) and stores each metric in its Dst. It stops at the first
+// error, which names the metric.
+func (r *Registry) NewAll(defs ...Def) error {
+	for _, d := range defs {
+		m, err := r.New(d.Name, d.Type, d.Contains)
+		if err != nil {
+			return fmt.Errorf("register %s: %w", d.Name, err)
+		}
+		*d.Dst = m
+	}
+	return nil
+}

@@ -1,7 +1,6 @@
 package k6sql
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -35,28 +34,17 @@ type sqlMetrics struct {
 
 func registerMetrics(reg *metrics.Registry) (sqlMetrics, error) {
 	var m sqlMetrics
-	for _, d := range []struct {
-		dst      **metrics.Metric
-		name     string
-		typ      metrics.Type
-		contains metrics.ValueType
-	}{
-		{&m.duration, QueryDuration, metrics.Trend, metrics.Time},
-		{&m.queries, Queries, metrics.Counter, metrics.Default},
-		{&m.errors, Errors, metrics.Counter, metrics.Default},
-		{&m.tx, TxDuration, metrics.Trend, metrics.Time},
-		{&m.acquire, PoolAcquireDuration, metrics.Trend, metrics.Time},
-		{&m.inUse, PoolInUse, metrics.Gauge, metrics.Default},
-		{&m.idle, PoolIdle, metrics.Gauge, metrics.Default},
-		{&m.max, PoolMax, metrics.Gauge, metrics.Default},
-	} {
-		got, err := reg.New(d.name, d.typ, d.contains)
-		if err != nil {
-			return m, fmt.Errorf("register %s: %w", d.name, err)
-		}
-		*d.dst = got
-	}
-	return m, nil
+	err := reg.NewAll(
+		metrics.Def{Dst: &m.duration, Name: QueryDuration, Type: metrics.Trend, Contains: metrics.Time},
+		metrics.Def{Dst: &m.queries, Name: Queries, Type: metrics.Counter, Contains: metrics.Default},
+		metrics.Def{Dst: &m.errors, Name: Errors, Type: metrics.Counter, Contains: metrics.Default},
+		metrics.Def{Dst: &m.tx, Name: TxDuration, Type: metrics.Trend, Contains: metrics.Time},
+		metrics.Def{Dst: &m.acquire, Name: PoolAcquireDuration, Type: metrics.Trend, Contains: metrics.Time},
+		metrics.Def{Dst: &m.inUse, Name: PoolInUse, Type: metrics.Gauge, Contains: metrics.Default},
+		metrics.Def{Dst: &m.idle, Name: PoolIdle, Type: metrics.Gauge, Contains: metrics.Default},
+		metrics.Def{Dst: &m.max, Name: PoolMax, Type: metrics.Gauge, Contains: metrics.Default},
+	)
+	return m, err
 }
 
 // tagKey identifies a cached tag set: the VU's base tags plus the module's own.
