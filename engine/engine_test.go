@@ -262,3 +262,25 @@ func TestBeforeScenariosRunsAfterSetupAndCanStopTheRun(t *testing.T) {
 		}
 	})
 }
+
+// TestPerVUIterationsRunOnDistinctVUs: each of the scenario's VUs runs its own iterations,
+// even when an iteration ends before the next VU is handed out (a VU released early must not
+// be handed out again to run another VU's share).
+func TestPerVUIterationsRunOnDistinctVUs(t *testing.T) {
+	for range 20 {
+		var mu sync.Mutex
+		perVU := map[uint64]int{}
+		r := &enginetest.Runner{OnIterate: func(ctx context.Context, c enginetest.Call) error {
+			mu.Lock()
+			perVU[c.VU]++
+			mu.Unlock()
+			return nil
+		}}
+		h := newHarness(t, `{"scenarios": {"p": {"executor": "per-vu-iterations", "vus": 8, "iterations": 3}}}`, r)
+		require.NoError(t, h.eng.Run(context.Background()))
+		require.Len(t, perVU, 8, "8 distinct VUs ran iterations: %v", perVU)
+		for vu, n := range perVU {
+			require.Equal(t, 3, n, "VU %d", vu)
+		}
+	}
+}

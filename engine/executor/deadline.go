@@ -71,18 +71,27 @@ func always() bool { return true }
 // VU loop), releasing the VU after; it returns once every body has returned. It stops
 // acquiring at the first failure and returns that failure if it is worth reporting.
 func runVUs(d deadlines, s *engine.ScenarioState, n int64, body func(h *engine.VUHandle)) error {
-	var wg sync.WaitGroup
-	defer wg.Wait()
+	// Acquire every VU before starting any: a body that ends quickly would otherwise put its
+	// VU back in time for the next Acquire, and one VU would run two VUs' iterations.
+	hs := make([]*engine.VUHandle, 0, n)
 	for range n {
 		h, err := s.Acquire(d.start)
 		if err != nil {
+			for _, h := range hs {
+				h.Release()
+			}
 			return acquireErr(err)
 		}
+		hs = append(hs, h)
+	}
+	var wg sync.WaitGroup
+	for _, h := range hs {
 		wg.Go(func() {
 			defer h.Release()
 			body(h)
 		})
 	}
+	wg.Wait()
 	return nil
 }
 
