@@ -1,12 +1,10 @@
 package k6http
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"net"
-	"net/url"
 	"strconv"
 	"syscall"
 )
@@ -27,7 +25,7 @@ const (
 	codeTCPDialRefused   = 1212
 	codeTCPDialErrno     = 1213
 	codeTCPResetByPeer   = 1220
-	codeTLS              = 1300
+	codeTLSHeader        = 1301
 	codeX509UnknownAuth  = 1310
 	codeX509Hostname     = 1311
 	codeHTTPStatusOffset = 1000
@@ -36,40 +34,57 @@ const (
 // errTimeout marks a request that ran out of its params.timeout.
 var errTimeout = errors.New("request timeout")
 
-// classify returns k6's error code and message for a transport error.
+// classify returns k6's error code and message for a transport error: a timeout (of the
+// request or of any non-dial network operation) is 1050, then the first error along the chain
+// of single wraps that k6 knows; the message of an unknown error is the innermost one's
+// ("unexpected EOF", not the phases our wrappers add).
 func classify(err error) (int, string) {
-	var (
-		dnsErr  *net.DNSError
-		opErr   *net.OpError
-		unknown x509.UnknownAuthorityError
-		host    x509.HostnameError
-		record  tls.RecordHeaderError
-		urlErr  *url.Error
-	)
+	var netErr net.Error
 	switch {
 	case errors.Is(err, errTimeout):
 		return codeRequestTimeout, "request timeout"
 	case errors.Is(err, errInvalidURL):
 		return codeInvalidURL, err.Error()
-	case errors.Is(err, context.Canceled):
-		return codeGeneric, "context canceled"
-	case errors.As(err, &dnsErr):
-		if dnsErr.IsNotFound {
-			return codeDNSNoSuchHost, "lookup: no such host"
-		}
-		return codeDNS, dnsErr.Error()
-	case errors.As(err, &unknown):
-		return codeX509UnknownAuth, "x509: unknown authority"
-	case errors.As(err, &host):
-		return codeX509Hostname, "x509: certificate doesn't match hostname"
-	case errors.As(err, &record):
-		return codeTLS, record.Error()
-	case errors.As(err, &opErr):
-		return classifyOp(opErr)
-	case errors.As(err, &urlErr):
-		return codeGeneric, urlErr.Err.Error()
+	case errors.As(err, &netErr) && netErr.Timeout() && !isDial(err):
+		return codeRequestTimeout, "request timeout"
 	}
-	return codeGeneric, err.Error()
+	for {
+		if code, msg, ok := classifyKnown(err); ok {
+			return code, msg
+		}
+		inner := errors.Unwrap(err)
+		if inner == nil {
+			return codeGeneric, err.Error()
+		}
+		err = inner
+	}
+}
+
+// isDial reports whether err failed while dialing.
+func isDial(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// classifyKnown maps the error types k6 knows, looking at err itself only.
+func classifyKnown(err error) (int, string, bool) {
+	switch e := err.(type) {
+	case *net.DNSError:
+		if e.IsNotFound {
+			return codeDNSNoSuchHost, "lookup: no such host", true
+		}
+		return codeDNS, e.Error(), true
+	case *net.OpError:
+		code, msg := classifyOp(e)
+		return code, msg, true
+	case x509.UnknownAuthorityError:
+		return codeX509UnknownAuth, "x509: unknown authority", true
+	case x509.HostnameError:
+		return codeX509Hostname, "x509: certificate doesn't match hostname", true
+	case tls.RecordHeaderError:
+		return codeTLSHeader, e.Error(), true
+	}
+	return 0, "", false
 }
 
 // classifyOp maps a *net.OpError the way k6 does: resets and broken pipes on any operation,

@@ -3,9 +3,13 @@ package k6http
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strings"
 	"syscall"
@@ -162,6 +166,8 @@ func TestClassify(t *testing.T) {
 		{"non tcp", &net.OpError{Op: "dial", Net: "udp", Err: errors.New("x")}, codeNonTCP},
 		{"invalid url", errInvalidURL, codeInvalidURL},
 		{"other", errors.New("boom"), codeGeneric},
+		{"tls record header", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}, codeTLSHeader},
+		{"read timeout", &url.Error{Op: "Get", Err: opErr("read", timeoutErr{})}, codeRequestTimeout},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,6 +175,35 @@ func TestClassify(t *testing.T) {
 			code, msg := classify(tc.err)
 			assert.Equal(t, tc.code, code)
 			assert.NotEmpty(t, msg)
+		})
+	}
+}
+
+// TestClassifyMessage: an error k6 has no code for reports the innermost error of its chain
+// of single wraps, whichever transport wrapped it.
+func TestClassifyMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		err  error
+		code int
+		msg  string
+	}{
+		{"body cut", &url.Error{Op: "Get", Err: fmt.Errorf("read response body: %w", io.ErrUnexpectedEOF)},
+			codeGeneric, "unexpected EOF"},
+		{"broken connection", fmt.Errorf("net/http: HTTP/1.x transport connection broken: %w",
+			errors.New(`malformed HTTP response "x"`)), codeGeneric, `malformed HTTP response "x"`},
+		{"reset inside wraps", &url.Error{Op: "Get", Err: fmt.Errorf("read response body: %w",
+			&net.OpError{Op: "read", Net: "tcp", Err: os.NewSyscallError("read", syscall.ECONNRESET)})},
+			codeTCPResetByPeer, "read: connection reset by peer"},
+		{"timeout wins", fmt.Errorf("%w: %w", errTimeout, io.ErrUnexpectedEOF), codeRequestTimeout, "request timeout"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, msg := classify(tc.err)
+			assert.Equal(t, tc.code, code)
+			assert.Equal(t, tc.msg, msg)
 		})
 	}
 }

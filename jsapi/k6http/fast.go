@@ -38,6 +38,7 @@ type fastTransport struct {
 	maxIdle  int           // per host
 	proxied  bool          // a proxy is set in the environment: ask fallback.Proxy per request
 	probe    time.Duration // idle connections older than this are probed before reuse
+	netHTTP  bool          // every request takes fallback (tests compare the two paths)
 
 	mu   sync.Mutex
 	idle map[string][]*fastConn // LIFO per host:port
@@ -102,7 +103,7 @@ func (t *fastTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // eligible reports whether req can take the fast path.
 func (t *fastTransport) eligible(req *http.Request) bool {
-	if req.URL.Scheme != "http" || t.fallback.DisableKeepAlives || req.Header.Get("Expect") != "" {
+	if t.netHTTP || req.URL.Scheme != "http" || t.fallback.DisableKeepAlives || req.Header.Get("Expect") != "" {
 		return false
 	}
 	if t.proxied {

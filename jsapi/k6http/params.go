@@ -50,8 +50,10 @@ type prepared struct {
 	res       result         // what execute returns, allocated with the request
 }
 
-// checkRedirect follows up to p.redirects hops, then returns the last response (as k6).
-func (p *prepared) checkRedirect(_ *http.Request, via []*http.Request) error {
+// checkRedirect follows up to p.redirects hops, then returns the last response (as k6). It
+// notes each hop, so a request failing on a redirect target reports that target's URL.
+func (p *prepared) checkRedirect(req *http.Request, via []*http.Request) error {
+	p.res.last = req
 	if len(via) > p.redirects {
 		return http.ErrUseLastResponse
 	}

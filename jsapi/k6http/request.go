@@ -3,7 +3,6 @@ package k6http
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -12,8 +11,15 @@ import (
 )
 
 // result is the outcome of one request, built off the VU goroutine. It holds no goja values.
+//
+// A request succeeded only when its response arrived whole: head and body. A body that failed
+// (timeout, reset, truncation, a cut chunked stream) makes a failed request as a transport
+// error does (k6 does the same): status 0, no head, error and error_code set. The partial body
+// stays readable, as k6 leaves it.
 type result struct {
-	resp    *http.Response // body already read and closed; nil on a transport error
+	resp    *http.Response // arrived whole, body already read and closed; nil after any error
+	last    *http.Request  // the last request sent (the final redirect hop); nil if none was
+	read    bool           // a body was read (whole or partial) into text or bin
 	text    string         // body for responseType text
 	bin     []byte         // body for responseType binary
 	err     error
@@ -25,7 +31,7 @@ type result struct {
 	remote  net.Addr
 }
 
-// status returns the HTTP status, or 0 after a transport error.
+// status returns the HTTP status, or 0 after a transport or body error.
 func (r *result) status() int {
 	if r.resp == nil {
 		return 0
@@ -48,10 +54,13 @@ func execute(p *prepared) *result {
 		tr.arm(p.timeout, &p.cancel)
 	}
 	r := &p.res
+	r.last = p.req
 	resp, err := client.Do(p.req)
 	if err == nil {
-		r.resp = resp
-		err = readBody(resp, p.respType, r)
+		r.last = resp.Request
+		if err = readBody(resp, p.respType, r); err == nil {
+			r.resp = resp
+		}
 	}
 	tr.disarm()
 	ctx := p.req.Context()
@@ -70,9 +79,11 @@ func execute(p *prepared) *result {
 	return r
 }
 
-// readBody reads and closes the body according to the response type.
+// readBody reads and closes the body according to the response type; an error means the
+// body did not arrive whole.
 func readBody(resp *http.Response, rt respType, r *result) error {
 	defer resp.Body.Close()
+	r.read = true
 	switch rt {
 	case respNone:
 		_, err := io.Copy(io.Discard, resp.Body)
@@ -92,12 +103,10 @@ func readBody(resp *http.Response, rt respType, r *result) error {
 	return wrapBody(err)
 }
 
-// errBody wraps failures while reading a response body.
-var errBody = errors.New("read response body")
-
+// wrapBody names the phase of a body read failure; classify reports the cause, as k6 does.
 func wrapBody(err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("%w: %w", errBody, err)
+	return fmt.Errorf("read response body: %w", err)
 }

@@ -87,10 +87,16 @@ func (o *response) str(key string) string {
 		}
 		return ""
 	}
-	if r.resp == nil {
-		if key == "url" {
-			return o.p.tagURL
+	if key == "url" {
+		switch {
+		case r.resp != nil:
+			return r.resp.Request.URL.String()
+		case r.last != nil && r.last != o.p.req: // failed after a redirect: the hop that failed
+			return r.last.URL.String()
 		}
+		return o.p.tagURL
+	}
+	if r.resp == nil {
 		return ""
 	}
 	switch key {
@@ -98,8 +104,6 @@ func (o *response) str(key string) string {
 		return r.resp.Status
 	case "proto":
 		return r.resp.Proto
-	case "url":
-		return r.resp.Request.URL.String()
 	}
 	return tlsVersion(r.resp.TLS)
 }
@@ -114,7 +118,7 @@ func tlsVersion(s *tls.ConnectionState) string {
 
 func (o *response) body() goja.Value {
 	switch {
-	case o.r.resp == nil || o.p.respType == respNone:
+	case !o.r.read || o.p.respType == respNone:
 		return goja.Null()
 	case o.p.respType == respBinary:
 		return o.in.rt.ToValue(o.in.rt.NewArrayBuffer(o.r.bin))
@@ -193,8 +197,8 @@ func (o *response) request() goja.Value {
 }
 
 func (o *response) lastRequest() *http.Request {
-	if o.r.resp != nil && o.r.resp.Request != nil {
-		return o.r.resp.Request
+	if o.r.last != nil {
+		return o.r.last
 	}
 	return o.p.req
 }
