@@ -2,11 +2,15 @@ package integrity
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/nnprotect/nnjs/seed"
 )
 
 // Range is the reserved, inclusive member_id range a test owns; checks judge only it.
@@ -33,69 +37,97 @@ var ErrBadRange = errors.New("bad member range")
 // database (a later TakeBaseline replaced it) or covers another member range.
 var ErrBaselineMismatch = errors.New("integrity: baseline does not match the stored baseline")
 
+// ErrStaleBaseline is returned by Run when the stored baseline was taken before the last
+// seed or reset of the database (see seed.CurrentGeneration), or by an nnjs that did not
+// record it: judged against it, reseeded data would look corrupt.
+var ErrStaleBaseline = errors.New("integrity: the baseline predates the data it would judge")
+
 // Beginner is the smallest interface TakeBaseline and Run need; *pgxpool.Pool and *pgx.Conn
 // satisfy it.
 type Beginner interface {
 	BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error)
 }
 
-// Baseline summarises the snapshot TakeBaseline stored in the nnjs_baseline_* tables: the
-// range, the database clock, watermarks that delimit "since the baseline" (ledger and order
-// ids), and the deadlock counter. The per-member balances and caches stay in the tables.
+// Baseline summarises the snapshot TakeBaseline stored in the nnjs_baseline_* tables: its run
+// id, the range, the database clock, the seed generation it saw, watermarks that delimit
+// "since the baseline" (ledger and order ids), and the deadlock counter. The per-member
+// balances and caches stay in the tables, each row tagged with the run id.
 type Baseline struct {
-	Range       Range     `json:"range"`
-	TakenAt     time.Time `json:"taken_at"`
-	Members     int64     `json:"members"`
-	Wallets     int64     `json:"wallets"`
-	PaidOrders  int64     `json:"paid_orders"`
-	MaxLedgerID int64     `json:"max_ledger_id"`
-	MaxOrderID  int64     `json:"max_order_id"`
-	Deadlocks   int64     `json:"deadlocks"`
+	// RunID identifies the baseline, so a run judges only against its own.
+	RunID string `json:"run_id"`
+	// SeedGeneration is the database's seed generation when the baseline was taken.
+	SeedGeneration int64     `json:"seed_generation"`
+	Range          Range     `json:"range"`
+	TakenAt        time.Time `json:"taken_at"`
+	Members        int64     `json:"members"`
+	Wallets        int64     `json:"wallets"`
+	PaidOrders     int64     `json:"paid_orders"`
+	MaxLedgerID    int64     `json:"max_ledger_id"`
+	MaxOrderID     int64     `json:"max_order_id"`
+	Deadlocks      int64     `json:"deadlocks"`
 }
 
+// baselineDDL replaces the baseline tables: they hold one baseline, tagged with its run id.
 const baselineDDL = `
-CREATE TABLE IF NOT EXISTS nnjs_baseline_run (
-    singleton      boolean      PRIMARY KEY DEFAULT true CHECK (singleton),
-    first_member   bigint       NOT NULL,
-    last_member    bigint       NOT NULL,
-    taken_at       timestamptz  NOT NULL,
-    max_ledger_id  bigint       NOT NULL,
-    max_order_id   bigint       NOT NULL,
-    deadlocks      bigint       NOT NULL
+DROP TABLE IF EXISTS nnjs_baseline_paid_order, nnjs_baseline_member, nnjs_baseline_run;
+CREATE TABLE nnjs_baseline_run (
+    singleton        boolean      PRIMARY KEY DEFAULT true CHECK (singleton),
+    run_id           varchar(64)  NOT NULL UNIQUE,
+    seed_generation  bigint       NOT NULL,
+    first_member     bigint       NOT NULL,
+    last_member      bigint       NOT NULL,
+    taken_at         timestamptz  NOT NULL,
+    max_ledger_id    bigint       NOT NULL,
+    max_order_id     bigint       NOT NULL,
+    deadlocks        bigint       NOT NULL
 );
-CREATE TABLE IF NOT EXISTS nnjs_baseline_member (
+CREATE TABLE nnjs_baseline_member (
+    run_id     varchar(64)       NOT NULL REFERENCES nnjs_baseline_run (run_id),
     member_id  integer           PRIMARY KEY,
     balance    double precision,
     currency   varchar(10),
     pv_cache   integer           NOT NULL,
     pvg_cache  integer           NOT NULL
 );
-CREATE TABLE IF NOT EXISTS nnjs_baseline_paid_order (
-    order_id   integer  PRIMARY KEY,
-    member_id  integer  NOT NULL
+CREATE TABLE nnjs_baseline_paid_order (
+    run_id     varchar(64)  NOT NULL REFERENCES nnjs_baseline_run (run_id),
+    order_id   integer      PRIMARY KEY,
+    member_id  integer      NOT NULL
 )`
 
-// baselineFill holds the statements that snapshot a range ($1, $2) after the tables are
-// emptied.
-var baselineFill = []string{`INSERT INTO nnjs_baseline_member (member_id, balance, currency, pv_cache, pvg_cache)
-SELECT u.member_id, w.balance, w.currency, u.pv_cache, u.pvg_cache
-FROM users u LEFT JOIN wallets w ON w.member_id = u.member_id
-WHERE u.member_id BETWEEN $1 AND $2`,
-	`INSERT INTO nnjs_baseline_paid_order (order_id, member_id)
-SELECT o.id, o.member_id FROM orders o
-WHERE o.member_id BETWEEN $1 AND $2
-  AND o.status IN ('payment_confirmed', 'processing', 'shipped', 'delivered')`,
-	`INSERT INTO nnjs_baseline_run (first_member, last_member, taken_at, max_ledger_id, max_order_id, deadlocks)
-SELECT $1, $2, clock_timestamp(),
+// baselineFill holds the statements that snapshot a range ($1, $2) for run $3 at seed
+// generation $4 into the new tables; each uses the first n of those parameters.
+var baselineFill = []struct {
+	sql string
+	n   int
+}{{`INSERT INTO nnjs_baseline_run (run_id, seed_generation, first_member, last_member,
+    taken_at, max_ledger_id, max_order_id, deadlocks)
+SELECT $3, $4, $1, $2, clock_timestamp(),
        (SELECT coalesce(max(id), 0) FROM wallettransactions),
        (SELECT coalesce(max(id), 0) FROM orders),
-       (SELECT coalesce(deadlocks, 0) FROM pg_stat_database WHERE datname = current_database())`,
+       (SELECT coalesce(deadlocks, 0) FROM pg_stat_database WHERE datname = current_database())`, 4},
+	{`INSERT INTO nnjs_baseline_member (run_id, member_id, balance, currency, pv_cache, pvg_cache)
+SELECT $3, u.member_id, w.balance, w.currency, u.pv_cache, u.pvg_cache
+FROM users u LEFT JOIN wallets w ON w.member_id = u.member_id
+WHERE u.member_id BETWEEN $1 AND $2`, 3},
+	{`INSERT INTO nnjs_baseline_paid_order (run_id, order_id, member_id)
+SELECT $3, o.id, o.member_id FROM orders o
+WHERE o.member_id BETWEEN $1 AND $2
+  AND o.status IN ('payment_confirmed', 'processing', 'shipped', 'delivered')`, 3},
+}
+
+// newRunID returns a fresh baseline run id.
+func newRunID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }
 
 // TakeBaseline snapshots, for the members of r, wallet balances and the pv/pvg caches, the
-// orders already paid, the ledger and order id watermarks and pg_stat_database.deadlocks into
-// the nnjs_baseline_* tables (created if missing), replacing any earlier baseline. It writes
-// nothing else. Take it while no load runs: rows of transactions in flight are misattributed.
+// orders already paid, the ledger and order id watermarks, pg_stat_database.deadlocks and the
+// seed generation into the nnjs_baseline_* tables (recreated), under a new run id, replacing
+// any earlier baseline. It writes nothing else. Take it while no load runs: rows of
+// transactions in flight are misattributed.
 func TakeBaseline(ctx context.Context, db Beginner, r Range) (Baseline, error) {
 	if err := r.Validate(); err != nil {
 		return Baseline{}, err
@@ -111,11 +143,13 @@ func TakeBaseline(ctx context.Context, db Beginner, r Range) (Baseline, error) {
 	if _, err := tx.Exec(ctx, baselineDDL); err != nil {
 		return Baseline{}, fmt.Errorf("integrity: baseline: create tables: %w", err)
 	}
-	if _, err := tx.Exec(ctx, "TRUNCATE nnjs_baseline_run, nnjs_baseline_member, nnjs_baseline_paid_order"); err != nil {
-		return Baseline{}, fmt.Errorf("integrity: baseline: empty tables: %w", err)
+	gen, err := seed.CurrentGeneration(ctx, tx)
+	if err != nil {
+		return Baseline{}, fmt.Errorf("integrity: baseline: %w", err)
 	}
+	args := []any{r.First, r.Last, newRunID(), gen.N}
 	for _, stmt := range baselineFill {
-		if _, err := tx.Exec(ctx, stmt, r.First, r.Last); err != nil {
+		if _, err := tx.Exec(ctx, stmt.sql, args[:stmt.n]...); err != nil {
 			return Baseline{}, fmt.Errorf("integrity: baseline: snapshot: %w", err)
 		}
 	}
@@ -132,36 +166,32 @@ func TakeBaseline(ctx context.Context, db Beginner, r Range) (Baseline, error) {
 	return b, nil
 }
 
-// LoadBaseline returns the baseline stored in the database; found is false when none was
-// taken.
-func LoadBaseline(ctx context.Context, db Beginner) (b Baseline, found bool, err error) {
-	tx, err := db.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return Baseline{}, false, fmt.Errorf("integrity: load baseline: begin: %w", err)
-	}
-	defer func() { _ = tx.Rollback(ctx) }()
-	return loadBaseline(ctx, tx)
-}
-
+// loadBaseline reads the stored baseline; found is false when none was taken. A baseline
+// written by an nnjs that did not record run ids is ErrStaleBaseline.
 func loadBaseline(ctx context.Context, tx pgx.Tx) (Baseline, bool, error) {
-	var exists bool
+	var exists, tagged bool
 	err := tx.QueryRow(ctx, `SELECT to_regclass('nnjs_baseline_run') IS NOT NULL
 		AND to_regclass('nnjs_baseline_member') IS NOT NULL
-		AND to_regclass('nnjs_baseline_paid_order') IS NOT NULL`).Scan(&exists)
-	if err != nil {
+		AND to_regclass('nnjs_baseline_paid_order') IS NOT NULL,
+		EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('nnjs_baseline_run')
+		  AND attname = 'seed_generation' AND NOT attisdropped)`).Scan(&exists, &tagged)
+	switch {
+	case err != nil:
 		return Baseline{}, false, fmt.Errorf("integrity: load baseline: %w", err)
-	}
-	if !exists {
+	case !exists:
 		return Baseline{}, false, nil
+	case !tagged:
+		return Baseline{}, false, fmt.Errorf("%w: the stored baseline was taken by an older nnjs, without a run "+
+			"id; take a new one after seeding and before the load (nnjs integrity --baseline)", ErrStaleBaseline)
 	}
 	var b Baseline
-	err = tx.QueryRow(ctx, `SELECT r.first_member, r.last_member, r.taken_at, r.max_ledger_id,
-		r.max_order_id, r.deadlocks,
+	err = tx.QueryRow(ctx, `SELECT r.run_id, r.seed_generation, r.first_member, r.last_member, r.taken_at,
+		r.max_ledger_id, r.max_order_id, r.deadlocks,
 		(SELECT count(*) FROM nnjs_baseline_member),
 		(SELECT count(*) FROM nnjs_baseline_member WHERE balance IS NOT NULL),
 		(SELECT count(*) FROM nnjs_baseline_paid_order)
-		FROM nnjs_baseline_run r`).Scan(&b.Range.First, &b.Range.Last, &b.TakenAt, &b.MaxLedgerID,
-		&b.MaxOrderID, &b.Deadlocks, &b.Members, &b.Wallets, &b.PaidOrders)
+		FROM nnjs_baseline_run r`).Scan(&b.RunID, &b.SeedGeneration, &b.Range.First, &b.Range.Last, &b.TakenAt,
+		&b.MaxLedgerID, &b.MaxOrderID, &b.Deadlocks, &b.Members, &b.Wallets, &b.PaidOrders)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Baseline{}, false, nil
 	}
@@ -171,8 +201,22 @@ func loadBaseline(ctx context.Context, tx pgx.Tx) (Baseline, bool, error) {
 	return b, true, nil
 }
 
-// same reports whether two baselines describe the same snapshot.
+// fresh returns ErrStaleBaseline when the database was seeded or reset after b was taken.
+func (b Baseline) fresh(ctx context.Context, tx pgx.Tx) error {
+	gen, err := seed.CurrentGeneration(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("integrity: %w", err)
+	}
+	if gen.N == b.SeedGeneration {
+		return nil
+	}
+	return fmt.Errorf("%w: the baseline was taken %s, before the last seed or reset (%s); judged against "+
+		"it, the reseeded balances, caches and orders would look corrupt. Take a new baseline after seeding "+
+		"and before the load (nnjs integrity --baseline)", ErrStaleBaseline,
+		b.TakenAt.UTC().Format(time.RFC3339), gen.At.UTC().Format(time.RFC3339))
+}
+
+// same reports whether two baselines are the same run's.
 func (b Baseline) same(o Baseline) bool {
-	return b.Range == o.Range && b.TakenAt.Equal(o.TakenAt) && b.MaxLedgerID == o.MaxLedgerID &&
-		b.MaxOrderID == o.MaxOrderID
+	return b.RunID == o.RunID && b.Range == o.Range && b.TakenAt.Equal(o.TakenAt)
 }

@@ -28,10 +28,16 @@ type Need string
 
 // The preconditions a check may declare with "-- needs: ...".
 const (
-	NeedBaseline       Need = "baseline"        // nnjs_baseline_* tables for this range
-	NeedPaymentsOK     Need = "payments_ok"     // Reconcile given ($4)
-	NeedPaymentsFailed Need = "payments_failed" // Reconcile.PaymentsFailed given ($5)
+	NeedBaseline        Need = "baseline"         // nnjs_baseline_* tables for this range
+	NeedPaymentsOK      Need = "payments_ok"      // Reconcile given ($4, and $7 unknown)
+	NeedPaymentsFailed  Need = "payments_failed"  // Reconcile.PaymentsFailed given ($5)
+	NeedPaymentsRefused Need = "payments_refused" // Reconcile.PaymentsRefused given ($6)
 )
+
+// client reports whether n needs the client's payment counts.
+func (n Need) client() bool {
+	return n == NeedPaymentsOK || n == NeedPaymentsFailed || n == NeedPaymentsRefused
+}
 
 // Check is one invariant: SQL returning the violating rows, with its id, severity and a
 // one-line explanation. Put key columns (member_id, order_id, ledger_id) first.
@@ -131,7 +137,7 @@ func (c *Check) applyHeader(h string) error {
 		for _, n := range strings.Split(val, ",") {
 			need := Need(strings.ToLower(strings.TrimSpace(n)))
 			switch need {
-			case NeedBaseline, NeedPaymentsOK, NeedPaymentsFailed:
+			case NeedBaseline, NeedPaymentsOK, NeedPaymentsFailed, NeedPaymentsRefused:
 				c.Needs = append(c.Needs, need)
 			default:
 				return fmt.Errorf("unknown need %q: %w", n, ErrCheckFile)

@@ -97,7 +97,7 @@ func (r Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(ew, "integrity: database %s, members %s, snapshot %s\n", r.Database, r.Range,
 		r.SnapshotAt.UTC().Format(time.RFC3339))
 	if r.Baseline != nil {
-		fmt.Fprintf(ew, "baseline: taken %s (ledger id > %d, order id > %d)\n",
+		fmt.Fprintf(ew, "baseline: run %s, taken %s (ledger id > %d, order id > %d)\n", r.Baseline.RunID,
 			r.Baseline.TakenAt.UTC().Format(time.RFC3339), r.Baseline.MaxLedgerID, r.Baseline.MaxOrderID)
 	} else {
 		fmt.Fprintln(ew, "baseline: none (checks that need one are skipped)")

@@ -8,28 +8,46 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/nnprotect/nnjs/seed"
 )
 
-// Reconcile carries what the load client counted, to be compared with the database.
+// Reconcile carries what the load client saw of its payments, to be compared with the
+// database. Counts are per order (a payment attempted twice at once is one payment). The
+// client cannot know how a payment ended when it never saw the answer (the call was
+// cancelled or interrupted at the end of the run, or the connection failed after the request
+// was sent): the database may have paid it or not, so R03 and R04 allow for PaymentsUnknown
+// on either side and are exact when it is 0.
 type Reconcile struct {
 	// PaymentsOK is the number of payments the client saw succeed (R03: orders of the range
-	// paid since the baseline).
+	// paid since the baseline, at least this many and at most this plus PaymentsUnknown).
 	PaymentsOK int64 `json:"payments_ok"`
-	// PaymentsFailed, when set, is the number the client saw fail (R04: orders of the range
-	// created since the baseline and left pending_payment or cancelled). Set it only when the
-	// flow commits the order before paying, as NN-6's does.
+	// PaymentsRefused, when set with PaymentsFailed, is the number of payments the API refused
+	// with a business answer (402/409): their orders exist and stay unpaid (R04).
+	PaymentsRefused *int64 `json:"payments_refused,omitempty"`
+	// PaymentsFailed, when set with PaymentsRefused, is the number of payments the client saw
+	// fail (5xx, unexpected 4xx), when creating the order or paying it: no order was paid, and
+	// at most one unpaid order exists for each (R04).
 	PaymentsFailed *int64 `json:"payments_failed,omitempty"`
+	// PaymentsUnknown is the number of payments the client started without seeing their
+	// outcome.
+	PaymentsUnknown int64 `json:"payments_unknown"`
+	// NotJudged, when set, says why the client's counts cannot be trusted; R03 and R04 are
+	// then skipped with it.
+	NotJudged string `json:"not_judged,omitempty"`
 }
 
 // Options configures Run. Only Range is required (or a stored baseline to take it from).
 type Options struct {
-	// Range is the reserved member range; zero means the stored baseline's range.
+	// Range is the reserved member range; zero means the stored baseline's range, else the
+	// range of the plan the last seed recorded.
 	Range Range
 	// Baseline, when set, must be the baseline stored in the database (ErrBaselineMismatch
-	// otherwise). When nil, Run uses the stored baseline if one covers Range, and skips the
-	// checks that need a baseline when none exists.
+	// otherwise): a run judges only against its own. When nil, Run uses the stored baseline if
+	// one covers Range, and skips the checks that need a baseline when none exists. Either
+	// way a baseline taken before the last seed or reset is ErrStaleBaseline.
 	Baseline *Baseline
-	// Reconcile, when set, enables R03 (and R04 with PaymentsFailed).
+	// Reconcile, when set, enables R03 (and R04 with PaymentsRefused and PaymentsFailed).
 	Reconcile *Reconcile
 	// ExtraDir is a directory of user .sql checks run after the built-in ones.
 	ExtraDir string
@@ -109,16 +127,28 @@ func newEnv(ctx context.Context, tx pgx.Tx, opts Options) (*env, error) {
 	if e.rng == (Range{}) && found {
 		e.rng = stored.Range
 	}
+	if e.rng == (Range{}) {
+		p, ok, err := seed.RecordedPlan(ctx, tx)
+		if err != nil {
+			return nil, fmt.Errorf("integrity: %w", err)
+		}
+		if ok {
+			e.rng = Range{First: p.First, Last: p.Last()}
+		}
+	}
 	if err := e.rng.Validate(); err != nil {
 		return nil, err
 	}
 	switch {
 	case opts.Baseline != nil && (!found || !opts.Baseline.same(stored)):
-		return nil, fmt.Errorf("%w (given %s taken %s)", ErrBaselineMismatch, opts.Baseline.Range,
-			opts.Baseline.TakenAt.Format(time.RFC3339))
+		return nil, fmt.Errorf("%w (given run %s, %s, taken %s)", ErrBaselineMismatch, opts.Baseline.RunID,
+			opts.Baseline.Range, opts.Baseline.TakenAt.Format(time.RFC3339))
 	case opts.Baseline != nil && stored.Range != e.rng:
 		return nil, fmt.Errorf("%w: it covers %s, the checks judge %s", ErrBaselineMismatch, stored.Range, e.rng)
 	case found && stored.Range == e.rng:
+		if err := stored.fresh(ctx, tx); err != nil {
+			return nil, err
+		}
 		e.baseline = &stored
 	}
 	return e, nil
@@ -130,19 +160,25 @@ func (e *env) missing(c Check) string {
 		switch {
 		case n == NeedBaseline && e.baseline == nil:
 			return "no baseline for range " + e.rng.String() + " (take one with --baseline before the load)"
-		case n == NeedPaymentsOK && e.reconcile == nil:
+		case n.client() && e.reconcile == nil:
 			return "no client counts given"
-		case n == NeedPaymentsFailed && (e.reconcile == nil || e.reconcile.PaymentsFailed == nil):
-			return "no client failure count given"
+		case n.client() && e.reconcile.NotJudged != "":
+			return "not judged: " + e.reconcile.NotJudged
+		case n == NeedPaymentsRefused && e.reconcile.PaymentsRefused == nil:
+			return "no client count of refused payments given"
+		case n == NeedPaymentsFailed && e.reconcile.PaymentsFailed == nil:
+			return "no client count of failed payments given"
 		}
 	}
 	return ""
 }
 
 // paramOIDs declares the parameters every check may use: $1 first member, $2 last member
-// (bigint), $3 idle grace in seconds (double precision), $4 client payments ok and $5 client
-// payments failed (bigint, NULL when not given). Declaring them lets a check use any subset.
-var paramOIDs = []uint32{pgtype.Int8OID, pgtype.Int8OID, pgtype.Float8OID, pgtype.Int8OID, pgtype.Int8OID}
+// (bigint), $3 idle grace in seconds (double precision), then the client's payments (bigint,
+// NULL when not given): $4 ok, $5 failed, $6 refused, $7 unknown. Declaring them lets a
+// check use any subset.
+var paramOIDs = []uint32{pgtype.Int8OID, pgtype.Int8OID, pgtype.Float8OID, pgtype.Int8OID, pgtype.Int8OID,
+	pgtype.Int8OID, pgtype.Int8OID}
 
 // params returns the check parameters in text format.
 func (e *env) params() [][]byte {
@@ -150,15 +186,21 @@ func (e *env) params() [][]byte {
 		[]byte(strconv.FormatInt(e.rng.First, 10)),
 		[]byte(strconv.FormatInt(e.rng.Last, 10)),
 		[]byte(strconv.FormatFloat(e.idleGrace.Seconds(), 'g', -1, 64)),
-		nil, nil,
+		nil, nil, nil, nil,
 	}
-	if e.reconcile != nil {
-		p[3] = []byte(strconv.FormatInt(e.reconcile.PaymentsOK, 10))
-		if e.reconcile.PaymentsFailed != nil {
-			p[4] = []byte(strconv.FormatInt(*e.reconcile.PaymentsFailed, 10))
-		}
+	if r := e.reconcile; r != nil {
+		p[3], p[6] = int8Param(&r.PaymentsOK), int8Param(&r.PaymentsUnknown)
+		p[4], p[5] = int8Param(r.PaymentsFailed), int8Param(r.PaymentsRefused)
 	}
 	return p
+}
+
+// int8Param renders n in text format, nil as NULL.
+func int8Param(n *int64) []byte {
+	if n == nil {
+		return nil
+	}
+	return []byte(strconv.FormatInt(*n, 10))
 }
 
 // run executes one check inside a savepoint, so a failing statement leaves the snapshot

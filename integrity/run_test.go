@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/nnprotect/nnjs/seed"
 )
 
 // scenario is a seeded database with a baseline and four correct payments after it.
@@ -50,8 +52,8 @@ func TestCleanSeededDataPassesEveryCheck(t *testing.T) {
 	buy(t, db, 80001, skuSingle, 1)
 	buy(t, db, 80003, skuSingle, 1)
 	newOrder(t, db, 80005, skuSingle, 1) // a refused payment leaves its order pending
-	failed := int64(1)
-	rep = runChecks(t, db, Options{Reconcile: &Reconcile{PaymentsOK: 4, PaymentsFailed: &failed}})
+	refused, failed := int64(1), int64(0)
+	rep = runChecks(t, db, Options{Reconcile: &Reconcile{PaymentsOK: 4, PaymentsRefused: &refused, PaymentsFailed: &failed}})
 	assert.Empty(t, rep.Failing())
 	for _, r := range rep.Results {
 		assert.Equal(t, StatusPass, r.Status, "%s: %s", r.ID, r.Note)
@@ -225,16 +227,115 @@ func TestRunRefusesAReplacedBaseline(t *testing.T) {
 func TestReconciliationCatchesReportedSuccessNotPersisted(t *testing.T) {
 	t.Parallel()
 	s := paidScenario(t)
-	failed := int64(0)
-	rep := runChecks(t, s.pool, Options{Reconcile: &Reconcile{PaymentsOK: 5, PaymentsFailed: &failed}})
+	refused, failed := int64(0), int64(0)
+	rep := runChecks(t, s.pool, Options{Reconcile: &Reconcile{PaymentsOK: 5, PaymentsRefused: &refused, PaymentsFailed: &failed}})
 	assert.Equal(t, []string{"R03"}, rep.Failing())
 	r, _ := rep.Result("R03")
-	assert.Equal(t, []string{"client_ok", "db_paid", "diff"}, r.Columns)
-	assert.Equal(t, [][]string{{"5", "4", "-1"}}, r.Rows)
+	assert.Equal(t, []string{"client_ok", "client_unknown", "db_paid", "diff"}, r.Columns)
+	assert.Equal(t, [][]string{{"5", "0", "4", "-1"}}, r.Rows)
 
 	newOrder(t, s.db, 80005, skuSingle, 1)
-	rep = runChecks(t, s.pool, Options{Reconcile: &Reconcile{PaymentsOK: 4, PaymentsFailed: &failed}})
-	assert.Equal(t, []string{"R04"}, rep.Failing())
+	rep = runChecks(t, s.pool, Options{Reconcile: &Reconcile{PaymentsOK: 4, PaymentsRefused: &refused, PaymentsFailed: &failed}})
+	assert.Equal(t, []string{"R04"}, rep.Failing(), "an unpaid order nobody saw refused, fail or vanish")
+}
+
+// TestRefusalsAreReconciledNotFailed is the issue's case: refused payments (402) leave
+// pending orders that the client counted as refused, not failed; R04 used to compare the
+// failures (0) with the unpaid orders (30) and fail.
+func TestRefusalsAreReconciledNotFailed(t *testing.T) {
+	t.Parallel()
+	s := paidScenario(t)
+	for range 3 {
+		newOrder(t, s.db, 80006, skuBigKit, 3) // refused: 17,370 MXN is more than any wallet holds
+	}
+	refused, failed := int64(3), int64(0)
+	rep := runChecks(t, s.pool, Options{Reconcile: &Reconcile{PaymentsOK: 4, PaymentsRefused: &refused, PaymentsFailed: &failed}})
+	assert.Empty(t, rep.Failing())
+	r, _ := rep.Result("R04")
+	assert.Equal(t, StatusPass, r.Status)
+
+	two := int64(2)
+	rep = runChecks(t, s.pool, Options{Reconcile: &Reconcile{PaymentsOK: 4, PaymentsRefused: &two, PaymentsFailed: &failed}})
+	assert.Equal(t, []string{"R04"}, rep.Failing(), "one unpaid order too many")
+	four := int64(4)
+	rep = runChecks(t, s.pool, Options{Reconcile: &Reconcile{PaymentsOK: 4, PaymentsRefused: &four, PaymentsFailed: &failed}})
+	assert.Equal(t, []string{"R04"}, rep.Failing(), "a refused payment's order is missing or paid")
+	one := int64(1)
+	rep = runChecks(t, s.pool, Options{Reconcile: &Reconcile{PaymentsOK: 4, PaymentsRefused: &two, PaymentsFailed: &one}})
+	assert.Empty(t, rep.Failing(), "a failed payment may leave its order unpaid")
+}
+
+// TestUnknownOutcomesAreAllowedForOnEitherSide: a payment interrupted at the end of the run
+// (the client never saw the answer) may have been paid or not.
+func TestUnknownOutcomesAreAllowedForOnEitherSide(t *testing.T) {
+	t.Parallel()
+	s := paidScenario(t)                   // 4 paid
+	newOrder(t, s.db, 80006, skuSingle, 1) // 1 unpaid
+	zero := int64(0)
+	tests := []struct {
+		name            string
+		ok, unknown     int64
+		refused, failed int64
+		failing         []string
+	}{
+		{"exact", 4, 0, 1, 0, nil},
+		{"a paid order the client never saw end", 3, 1, 1, 0, nil},
+		{"an unpaid order the client never saw end", 4, 1, 0, 0, nil},
+		{"unknown does not excuse more", 2, 1, 1, 0, []string{"R03"}},
+		{"nor fewer", 5, 1, 1, 0, []string{"R03"}},
+		{"unpaid beyond the unknown", 4, 0, 0, 0, []string{"R04"}},
+	}
+	for _, tc := range tests {
+		rec := &Reconcile{PaymentsOK: tc.ok, PaymentsUnknown: tc.unknown, PaymentsRefused: &tc.refused, PaymentsFailed: &tc.failed}
+		rep := runChecks(t, s.pool, Options{Reconcile: rec})
+		assert.Equal(t, tc.failing, rep.Failing(), tc.name)
+	}
+
+	rep := runChecks(t, s.pool, Options{Reconcile: &Reconcile{PaymentsOK: 0, PaymentsRefused: &zero, PaymentsFailed: &zero,
+		NotJudged: "3 iterations were interrupted"}})
+	assert.Empty(t, rep.Failing())
+	for _, id := range []string{"R03", "R04"} {
+		r, _ := rep.Result(id)
+		assert.Equal(t, StatusSkip, r.Status, id)
+		assert.Equal(t, "not judged: 3 iterations were interrupted", r.Note, id)
+	}
+}
+
+// TestBaselineOlderThanTheSeedIsRefused: a reset after the baseline would make every
+// reseeded wallet look corrupt (the issue's C04/C18/C19/C24 failures of a run whose setup
+// failed).
+func TestBaselineOlderThanTheSeedIsRefused(t *testing.T) {
+	t.Parallel()
+	s := paidScenario(t)
+	ctx := context.Background()
+	require.NoError(t, seed.Reset(ctx, s.pool, seedConfig()))
+	_, err := Run(ctx, s.pool, Options{Range: testRange})
+	require.ErrorIs(t, err, ErrStaleBaseline)
+	assert.Contains(t, err.Error(), "before the last seed or reset")
+	assert.Contains(t, err.Error(), "nnjs integrity --baseline")
+	_, err = Run(ctx, s.pool, Options{Range: testRange, Baseline: &s.base})
+	require.ErrorIs(t, err, ErrStaleBaseline, "not even the run's own")
+
+	b, err := TakeBaseline(ctx, s.pool, testRange)
+	require.NoError(t, err)
+	assert.NotEqual(t, s.base.RunID, b.RunID)
+	assert.Equal(t, s.base.SeedGeneration+1, b.SeedGeneration)
+	rep := runChecks(t, s.pool, Options{Baseline: &b})
+	assert.Empty(t, rep.Failing())
+}
+
+func TestBaselineOfAnOlderNNJSIsRefused(t *testing.T) {
+	t.Parallel()
+	db := seededPool(t)
+	exec(t, db, `CREATE TABLE nnjs_baseline_run (singleton boolean PRIMARY KEY, first_member bigint, last_member bigint,
+		taken_at timestamptz, max_ledger_id bigint, max_order_id bigint, deadlocks bigint);
+		CREATE TABLE nnjs_baseline_member (member_id integer);
+		CREATE TABLE nnjs_baseline_paid_order (order_id integer)`)
+	_, err := Run(context.Background(), db, Options{Range: testRange})
+	require.ErrorIs(t, err, ErrStaleBaseline)
+	assert.Contains(t, err.Error(), "without a run id")
+	_, err = TakeBaseline(context.Background(), db, testRange)
+	require.NoError(t, err, "a new baseline replaces the old tables")
 }
 
 // ledgerRow inserts a non-completed ledger row (orderID 0 means none).

@@ -35,6 +35,10 @@ type Config struct {
 	// ConfirmDatabase, when set, is the operator's explicit consent naming the target
 	// database; it replaces the nnjs_meta marker check (see Authorize).
 	ConfirmDatabase string
+	// Replan allows replacing the plan recorded for an overlapping range (see Plan): the
+	// recorded range is reset first, then this plan is seeded. Without it such a seed fails
+	// with a *PlanConflictError.
+	Replan bool
 	// Now returns the current time; nil means time.Now. The period covers Now()-6h.
 	Now func() time.Time
 }

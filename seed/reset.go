@@ -12,12 +12,15 @@ import (
 // ($1..$2): its orders and what references them, its commissions and ledger rows, its rank
 // history, unilevel reports and tree paths. The first three statements collect ids.
 var removeSteps = []struct{ name, sql string }{
-	{"collect orders", `INSERT INTO nnjs_reset_orders SELECT id FROM orders WHERE member_id BETWEEN $1 AND $2`},
+	{"collect orders", `INSERT INTO nnjs_reset_orders SELECT id FROM orders WHERE member_id BETWEEN $1 AND $2
+ON CONFLICT DO NOTHING`},
 	{"collect commissions", `INSERT INTO nnjs_reset_commissions SELECT id FROM commissions WHERE member_id BETWEEN $1 AND $2
-   OR source_order_id IN (SELECT id FROM nnjs_reset_orders)`},
+   OR source_order_id IN (SELECT id FROM nnjs_reset_orders)
+ON CONFLICT DO NOTHING`},
 	{"collect ledger", `INSERT INTO nnjs_reset_ledger SELECT id FROM wallettransactions WHERE member_id BETWEEN $1 AND $2
    OR order_id IN (SELECT id FROM nnjs_reset_orders)
-   OR commission_id IN (SELECT id FROM nnjs_reset_commissions)`},
+   OR commission_id IN (SELECT id FROM nnjs_reset_commissions)
+ON CONFLICT DO NOTHING`},
 	{"walletwithdrawals", `DELETE FROM walletwithdrawals WHERE member_id BETWEEN $1 AND $2
    OR wallet_transaction_id IN (SELECT id FROM nnjs_reset_ledger)`},
 	{"wallettransactions", `DELETE FROM wallettransactions WHERE id IN (SELECT id FROM nnjs_reset_ledger)`},
@@ -37,8 +40,11 @@ WHERE user_id IN (SELECT id FROM users WHERE member_id BETWEEN $1 AND $2)`},
 	{"usertreepath", `DELETE FROM usertreepath WHERE descendant_id BETWEEN $1 AND $2`},
 }
 
-// removeDependents runs removeSteps and returns how many rows it deleted.
-func removeDependents(ctx context.Context, tx pgx.Tx, cfg Config) (int64, error) {
+// span is an inclusive member_id range.
+type span struct{ first, last int64 }
+
+// removeDependents runs removeSteps for each span and returns how many rows it deleted.
+func removeDependents(ctx context.Context, tx pgx.Tx, spans ...span) (int64, error) {
 	const ddl = `
 CREATE TEMP TABLE nnjs_reset_orders (id integer PRIMARY KEY) ON COMMIT DROP;
 CREATE TEMP TABLE nnjs_reset_commissions (id integer PRIMARY KEY) ON COMMIT DROP;
@@ -47,17 +53,19 @@ CREATE TEMP TABLE nnjs_reset_ledger (id integer PRIMARY KEY) ON COMMIT DROP`
 		return 0, fmt.Errorf("seed: reset: create id tables: %w", err)
 	}
 	var n int64
-	for i, s := range removeSteps {
-		var args []any
-		if strings.Contains(s.sql, "$1") {
-			args = []any{int32(cfg.First), int32(cfg.Last())}
-		}
-		tag, err := tx.Exec(ctx, s.sql, args...)
-		if err != nil {
-			return n, fmt.Errorf("seed: reset: %s: %w", s.name, err)
-		}
-		if i >= 3 {
-			n += tag.RowsAffected()
+	for _, sp := range spans {
+		for i, s := range removeSteps {
+			var args []any
+			if strings.Contains(s.sql, "$1") {
+				args = []any{int32(sp.first), int32(sp.last)}
+			}
+			tag, err := tx.Exec(ctx, s.sql, args...)
+			if err != nil {
+				return n, fmt.Errorf("seed: reset: %s: %w", s.name, err)
+			}
+			if i >= 3 {
+				n += tag.RowsAffected()
+			}
 		}
 	}
 	return n, nil

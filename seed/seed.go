@@ -25,6 +25,11 @@ type Result struct {
 // Run seeds the reserved range described by cfg in one transaction, after Authorize
 // (cfg.ConfirmDatabase or the staging marker). It creates only what is missing, so running
 // it twice gives the same state; it never modifies a row outside the reserved range.
+//
+// It records cfg's plan in nnjs_meta and refuses (*PlanConflictError) a plan other than the
+// recorded one, or, when none is recorded, a tree other than the one the range's members
+// already have; with cfg.Replan it resets the recorded range and seeds the new plan instead.
+// Every call that writes a row increases the seed generation (CurrentGeneration).
 func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config) (Result, error) {
 	return inTx(ctx, pool, cfg, false)
 }
@@ -35,7 +40,7 @@ func Run(ctx context.Context, pool *pgxpool.Pool, cfg Config) (Result, error) {
 // tree paths to their seeded values, and creates whatever is missing, as Run does. Rows of
 // other members are not modified, except rows that reference a reserved member's order or
 // commission (for instance a commission an outside sponsor earned from it), which go with
-// it.
+// it. The recorded plan is enforced as in Run, and the generation always increases.
 func Reset(ctx context.Context, pool *pgxpool.Pool, cfg Config) error {
 	_, err := inTx(ctx, pool, cfg, true)
 	return err
@@ -68,14 +73,27 @@ func inTx(ctx context.Context, pool *pgxpool.Pool, cfg Config, reset bool) (Resu
 
 func apply(ctx context.Context, tx pgx.Tx, cfg Config, reset bool) (Result, error) {
 	var res Result
-	var err error
+	rec, found, err := checkPlan(ctx, tx, cfg)
+	if err != nil {
+		return res, err
+	}
+	spans := []span{{cfg.First, cfg.Last()}}
+	if found && rec != cfg.Plan() { // cfg.Replan: reset the recorded range too
+		reset = true
+		spans = append(spans, span{rec.First, rec.Last()})
+	}
 	if reset {
-		if res.Removed, err = removeDependents(ctx, tx, cfg); err != nil {
+		if res.Removed, err = removeDependents(ctx, tx, spans...); err != nil {
 			return res, err
 		}
 	}
 	if err := stage(ctx, tx, cfg); err != nil {
 		return res, err
+	}
+	if !found && !reset && !cfg.Replan {
+		if err := checkSponsors(ctx, tx, cfg); err != nil {
+			return res, err
+		}
 	}
 	if err := insertMembers(ctx, tx, &res); err != nil {
 		return res, err
@@ -85,18 +103,28 @@ func apply(ctx context.Context, tx pgx.Tx, cfg Config, reset bool) (Result, erro
 			return res, err
 		}
 	}
-	if res.Products, err = ensureProducts(ctx, tx); err != nil {
+	if err := ensureCatalogue(ctx, tx, cfg, &res); err != nil {
 		return res, err
 	}
+	wrote := reset || res.Members+res.Wallets+res.TreePaths+res.Products+res.Ranks > 0 || res.PeriodNew
+	return res, record(ctx, tx, cfg, rec, found, wrote)
+}
+
+// ensureCatalogue fills empty products and ranks tables and makes sure a period covers now.
+func ensureCatalogue(ctx context.Context, tx pgx.Tx, cfg Config, res *Result) error {
+	var err error
+	if res.Products, err = ensureProducts(ctx, tx); err != nil {
+		return err
+	}
 	if res.Ranks, err = ensureRanks(ctx, tx); err != nil {
-		return res, err
+		return err
 	}
 	p, err := ensurePeriod(ctx, tx, appNow(cfg.now()))
 	if err != nil {
-		return res, err
+		return err
 	}
 	res.PeriodID, res.Period, res.PeriodNew = p.ID, p.Name, p.Created
-	return res, nil
+	return nil
 }
 
 // stage copies the seeded state into temporary tables (dropped at commit).

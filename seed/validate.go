@@ -2,36 +2,65 @@ package seed
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
 
 // Check is the outcome of one Validate check.
 type Check struct {
-	Name   string // short stable name: marker, schema, products, reserved-range, period
-	OK     bool
-	Detail string // what was found, or what is missing and how to fix it
+	Name string // short stable name: marker, schema, products, reserved-range, tree, period
+	OK   bool
+	// Skipped is set when the check could not run because an earlier one failed (Detail
+	// says which); a skipped check is neither passed nor failed.
+	Skipped bool
+	Detail  string // what was found, or what is missing and how to fix it
+}
+
+// Status is "PASS", "FAIL" or "SKIP".
+func (c Check) Status() string {
+	switch {
+	case c.Skipped:
+		return "SKIP"
+	case c.OK:
+		return "PASS"
+	}
+	return "FAIL"
 }
 
 // Report is the outcome of Validate, in check order.
 type Report struct{ Checks []Check }
 
-// OK reports whether every check passed.
+// OK reports whether no check failed and at least one passed.
 func (r Report) OK() bool {
+	passed := false
 	for _, c := range r.Checks {
-		if !c.OK {
+		if !c.OK && !c.Skipped {
 			return false
 		}
+		passed = passed || c.OK
 	}
-	return len(r.Checks) > 0
+	return passed
 }
 
-// Failed returns the names of the failing checks.
+// Failed returns the names of the failing checks (skipped ones are not failures).
 func (r Report) Failed() []string {
 	var out []string
 	for _, c := range r.Checks {
-		if !c.OK {
+		if !c.OK && !c.Skipped {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// Skipped returns the names of the checks that could not run.
+func (r Report) Skipped() []string {
+	var out []string
+	for _, c := range r.Checks {
+		if c.Skipped {
 			out = append(out, c.Name)
 		}
 	}
@@ -55,28 +84,38 @@ var requiredColumns = map[string][]string{
 }
 
 // Validate checks that the database is ready for a load test of cfg's reserved range at
-// time now: staging marker (or cfg.ConfirmDatabase), schema, products, seeded range and a
-// single open period covering now in the app's time (UTC-6). It only reads, and it runs
-// every check even when an earlier one fails; a check that cannot run fails with the
-// reason.
+// time now: staging marker (or cfg.ConfirmDatabase), schema, products, seeded range, its
+// sponsor tree's closure rows and a single open period covering now in the app's time
+// (UTC-6). It only reads. Checks that need the schema are skipped when it is incomplete;
+// the others run even when an earlier one fails, and a check that cannot run fails with
+// the reason.
 func Validate(ctx context.Context, db Querier, cfg Config, now time.Time) Report {
 	var r Report
 	r.Checks = append(r.Checks, checkMarker(ctx, db, cfg))
 	schema := checkSchema(ctx, db)
 	r.Checks = append(r.Checks, schema)
 	if !schema.OK {
-		for _, name := range []string{"products", "reserved-range", "period"} {
-			r.Checks = append(r.Checks, Check{Name: name, Detail: "skipped: the schema is incomplete"})
+		for _, name := range []string{"products", "reserved-range", "tree", "period"} {
+			r.Checks = append(r.Checks, Check{Name: name, Skipped: true, Detail: "needs the schema"})
 		}
 		return r
 	}
-	r.Checks = append(r.Checks, checkProducts(ctx, db), checkRange(ctx, db, cfg), checkPeriod(ctx, db, now))
+	r.Checks = append(r.Checks, checkProducts(ctx, db), checkRange(ctx, db, cfg), checkTree(ctx, db, cfg),
+		checkPeriod(ctx, db, now))
 	return r
 }
 
 func checkMarker(ctx context.Context, db Querier, cfg Config) Check {
 	c := Check{Name: "marker"}
-	if err := Authorize(ctx, db, cfg.ConfirmDatabase); err != nil {
+	err := Authorize(ctx, db, cfg.ConfirmDatabase)
+	var ns *NotStagingError
+	switch {
+	case errors.As(err, &ns):
+		c.Detail = fmt.Sprintf("database %q is not marked as staging: %s; if it is a disposable staging "+
+			"database, mark it once with `nnjs seed --init %s=%s --operator <your name>`",
+			ns.Database, ns.Reason, ConsentFlag, ns.Database)
+		return c
+	case err != nil:
 		c.Detail = err.Error()
 		return c
 	}
@@ -88,10 +127,14 @@ func checkMarker(ctx context.Context, db Querier, cfg Config) Check {
 	return c
 }
 
+// shownMissing bounds how many missing columns checkSchema names.
+const shownMissing = 5
+
 func checkSchema(ctx context.Context, db Querier) Check {
 	c := Check{Name: "schema"}
 	var missing []string
-	const q = `SELECT coalesce(array_agg(w.c ORDER BY w.c), '{}') FROM unnest($1::text[]) AS w(c)
+	var dbName string
+	const q = `SELECT current_database(), coalesce(array_agg(w.c ORDER BY w.c), '{}') FROM unnest($1::text[]) AS w(c)
 WHERE NOT EXISTS (SELECT 1 FROM information_schema.columns i
   WHERE i.table_schema = current_schema() AND i.table_name || '.' || i.column_name = w.c)`
 	var want []string
@@ -100,16 +143,57 @@ WHERE NOT EXISTS (SELECT 1 FROM information_schema.columns i
 			want = append(want, t+"."+col)
 		}
 	}
-	if err := db.QueryRow(ctx, q, want).Scan(&missing); err != nil {
+	if err := db.QueryRow(ctx, q, want).Scan(&dbName, &missing); err != nil {
 		c.Detail = fmt.Sprintf("cannot read the catalog: %v", err)
 		return c
 	}
 	if len(missing) > 0 {
-		c.Detail = "missing columns: " + strings.Join(missing, ", ") + " (run `nnjs seed --init` on an empty staging database, or migrate it)"
+		c.Detail = describeMissing(missing) + fmt.Sprintf("; on an empty staging database, "+
+			"`nnjs seed --init %s=%s --operator <your name>` creates the NNProtect tables (it never alters "+
+			"an existing table: migrate those)", ConsentFlag, dbName)
 		return c
 	}
 	c.OK, c.Detail = true, fmt.Sprintf("%d tables, %d columns present", len(requiredColumns), len(want))
 	return c
+}
+
+// describeMissing summarises missing "table.column" names: whole tables first, then at most
+// shownMissing columns of the tables that exist.
+func describeMissing(missing []string) string {
+	perTable := map[string]int{}
+	for _, m := range missing {
+		t, _, _ := strings.Cut(m, ".")
+		perTable[t]++
+	}
+	var tables, cols []string
+	for t, cs := range requiredColumns {
+		if perTable[t] == len(cs) {
+			tables = append(tables, t)
+		}
+	}
+	for _, m := range missing {
+		if t, _, _ := strings.Cut(m, "."); perTable[t] < len(requiredColumns[t]) {
+			cols = append(cols, m)
+		}
+	}
+	slices.Sort(tables)
+	var parts []string
+	switch {
+	case len(tables) == len(requiredColumns):
+		parts = append(parts, fmt.Sprintf("none of the %d payment tables exist", len(tables)))
+	case len(tables) > 0:
+		parts = append(parts, fmt.Sprintf("%d of %d payment tables missing: %s", len(tables),
+			len(requiredColumns), strings.Join(tables, ", ")))
+	}
+	if len(cols) > 0 {
+		more := ""
+		if len(cols) > shownMissing {
+			more = fmt.Sprintf(" and %d more", len(cols)-shownMissing)
+			cols = cols[:shownMissing]
+		}
+		parts = append(parts, "missing columns: "+strings.Join(cols, ", ")+more)
+	}
+	return strings.Join(parts, "; ")
 }
 
 func checkProducts(ctx context.Context, db Querier) Check {

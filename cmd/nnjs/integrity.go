@@ -19,39 +19,57 @@ Judge a staging database after a payment load test. All checks read one consiste
 (a single read-only REPEATABLE READ transaction) and only judge the reserved members
 --first..--first+--count-1.
 
-Before the load, snapshot balances, PV/PVG caches, paid orders, id watermarks and the
-deadlock counter into nnjs_baseline_* tables (replacing any earlier baseline):
+After seeding (or nnjs seed --reset) and before the load, snapshot balances, PV/PVG caches,
+paid orders, id watermarks and the deadlock counter into nnjs_baseline_* tables (replacing
+any earlier baseline):
   nnjs integrity --baseline --env-file .env.staging
 
 After the load (close the load's connections first: PostgreSQL publishes a session's
-deadlock count when it ends or goes idle for a while):
-  nnjs integrity --env-file .env.staging --payments-ok 1234 --json integrity.json
+deadlock count when it ends or goes idle for a while), with the client's payment counts
+read from the run's --summary-export:
+  nnjs integrity --env-file .env.staging --summary summary.json --json integrity.json
+
+A baseline taken before the last seed or reset is refused (exit 111): it would judge the
+reseeded data as corrupt. The range defaults to the baseline's (else the recorded seed
+plan's).
 
 Checks C01-C25 cover ledger and balances, orders and debits, currency, PV/PVG and
 commissions; R01 deadlocks since the baseline, R02 sessions idle in a transaction, R03/R04
-client/database reconciliation. Checks that need a baseline or client counts are skipped
-without them. Add your own with --checks DIR: each *.sql file returns violating rows; its
-name is the id; leading comments may say "-- severity: warning", "-- explain: ..." and
-"-- needs: baseline"; parameters $1/$2 are the first/last member (bigint).
+client/database reconciliation: orders paid = payments the client saw succeed, orders left
+unpaid = payments it saw refused, each allowing for the payments it started but never saw
+end (counters payments_ok, payments_refused, payments_failed, payments_started; rename them
+with --reconcile). Checks that need a baseline or client counts are skipped without them.
+Add your own with --checks DIR: each *.sql file returns violating rows; its name is the id;
+leading comments may say "-- severity: warning", "-- explain: ..." and "-- needs: baseline";
+parameters $1/$2 are the first/last member (bigint).
 
 Exit code 0 when no critical check fails, 110 when one fails (or cannot run), 111 when the
-database cannot be reached, 104 for bad flags or check files.
+database cannot be reached or the baseline is stale, 104 for bad flags or check files.
 
 Flags:
 `
 
 // integrityFlags holds the parsed flags of `nnjs integrity`.
 type integrityFlags struct {
-	db             dbFlags
-	cfg            seed.Config
-	baseline       bool
-	confirm        string
-	checksDir      string
-	limit          int
-	jsonFile       string
-	paymentsOK     int64
-	paymentsFailed int64
-	idleGrace      time.Duration
+	db        dbFlags
+	cfg       seed.Config
+	baseline  bool
+	confirm   string
+	checksDir string
+	limit     int
+	jsonFile  string
+	summary   string
+	reconcile string
+	payments  [4]int64 // ok, refused, failed, started
+	idleGrace time.Duration
+}
+
+// paymentFlags are the --payments-* flags, in the order of integrityFlags.payments.
+var paymentFlags = [4]struct{ name, usage string }{
+	{"payments-ok", "payments the client saw succeed (enables R03)"},
+	{"payments-refused", "payments the API refused with a business answer, 402/409 (with --payments-failed: R04)"},
+	{"payments-failed", "payments the client saw fail, 5xx or unexpected 4xx (with --payments-refused: R04)"},
+	{"payments-started", "payments the client started; those it never saw end are allowed for by R03/R04"},
 }
 
 func newIntegrityFlags(a *app) (*pflag.FlagSet, *integrityFlags) {
@@ -65,8 +83,12 @@ func newIntegrityFlags(a *app) (*pflag.FlagSet, *integrityFlags) {
 	fs.StringVar(&f.checksDir, "checks", "", "directory of extra *.sql checks")
 	fs.IntVar(&f.limit, "limit", integrity.DefaultLimit, "violating rows shown per check")
 	fs.StringVar(&f.jsonFile, "json", "", "also write the report as JSON to this file")
-	fs.Int64Var(&f.paymentsOK, "payments-ok", 0, "payments the client counted as successful (enables R03)")
-	fs.Int64Var(&f.paymentsFailed, "payments-failed", 0, "payments the client counted as failed (enables R04)")
+	for i, pf := range paymentFlags {
+		fs.Int64Var(&f.payments[i], pf.name, 0, pf.usage)
+	}
+	fs.StringVar(&f.summary, "summary", "", "read the client's payment counters from this --summary-export file")
+	fs.StringVar(&f.reconcile, "reconcile", "", "counter names for --summary: ok=NAME,refused=NAME,failed=NAME,started=NAME "+
+		"(default payments_ok, payments_refused, payments_failed, payments_started)")
 	fs.DurationVar(&f.idleGrace, "idle-grace", integrity.DefaultIdleGrace, "how long a session may sit idle in a transaction before R02 fails")
 	return fs, f
 }
@@ -89,9 +111,16 @@ func (a *app) integrityCmd(args []string) int {
 		return code
 	}
 	defer pool.Close()
-	rng := integrity.Range{First: f.cfg.First, Last: f.cfg.Last()}
 	if f.baseline {
-		return a.takeBaseline(pool, rng, f.confirm)
+		cfg, code := a.recordedRange(pool, fs, f.cfg)
+		if code != exitOK {
+			return code
+		}
+		return a.takeBaseline(pool, integrity.Range{First: cfg.First, Last: cfg.Last()}, f.confirm)
+	}
+	var rng integrity.Range // the baseline's, else the recorded plan's
+	if fs.Changed("first") || fs.Changed("count") {
+		rng = integrity.Range{First: f.cfg.First, Last: f.cfg.Last()}
 	}
 	return a.runIntegrity(pool, rng, f, fs)
 }
@@ -104,21 +133,21 @@ func (a *app) takeBaseline(pool *pgxpool.Pool, rng integrity.Range, confirm stri
 	if err != nil {
 		return a.dbFailure("integrity", err)
 	}
-	fmt.Fprintf(a.stdout, "baseline taken %s for members %s: %d members, %d wallets, %d paid orders; "+
+	fmt.Fprintf(a.stdout, "baseline %s taken %s for members %s: %d members, %d wallets, %d paid orders; "+
 		"ledger id > %d and order id > %d count as the run; deadlocks so far %d\n",
-		b.TakenAt.UTC().Format(time.RFC3339), b.Range, b.Members, b.Wallets, b.PaidOrders,
+		b.RunID, b.TakenAt.UTC().Format(time.RFC3339), b.Range, b.Members, b.Wallets, b.PaidOrders,
 		b.MaxLedgerID, b.MaxOrderID, b.Deadlocks)
 	return exitOK
 }
 
 func (a *app) runIntegrity(pool *pgxpool.Pool, rng integrity.Range, f *integrityFlags, fs *pflag.FlagSet) int {
 	opts := integrity.Options{Range: rng, ExtraDir: f.checksDir, Limit: f.limit, IdleGrace: f.idleGrace}
-	if fs.Changed("payments-ok") || fs.Changed("payments-failed") {
-		opts.Reconcile = &integrity.Reconcile{PaymentsOK: f.paymentsOK}
-		if fs.Changed("payments-failed") {
-			opts.Reconcile.PaymentsFailed = &f.paymentsFailed
-		}
+	rec, err := f.reconcileCounts(fs)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "nnjs integrity: %v\n", err)
+		return exitInvalidConfig
 	}
+	opts.Reconcile = rec
 	rep, err := integrity.Run(a.ctx, pool, opts)
 	switch {
 	case errors.Is(err, integrity.ErrCheckFile), errors.Is(err, integrity.ErrBadRange):
@@ -140,6 +169,42 @@ func (a *app) runIntegrity(pool *pgxpool.Pool, rng integrity.Range, f *integrity
 		return exitIntegrity
 	}
 	return exitOK
+}
+
+// reconcileCounts returns the client's counts from --summary or the --payments-* flags (nil
+// when neither is given).
+func (f *integrityFlags) reconcileCounts(fs *pflag.FlagSet) (*integrity.Reconcile, error) {
+	names := defaultReconcileNames
+	if f.reconcile != "" {
+		var err error
+		if names, err = parseReconcileNames(f.reconcile); err != nil {
+			return nil, err
+		}
+	}
+	given := map[string]int64{}
+	for i, pf := range paymentFlags {
+		if fs.Changed(pf.name) {
+			given[pf.name] = f.payments[i]
+		}
+	}
+	switch {
+	case f.summary != "" && len(given) > 0:
+		return nil, errors.New("--summary and --payments-* both give the client's counts: use one")
+	case f.summary != "":
+		count, err := exportCounters(f.summary, names)
+		if err != nil {
+			return nil, err
+		}
+		return reconcileCounts(names, count), nil
+	case f.reconcile != "":
+		return nil, errors.New("--reconcile names the counters of --summary, which is missing")
+	}
+	flagOf := map[string]string{names.OK: "payments-ok", names.Refused: "payments-refused",
+		names.Failed: "payments-failed", names.Started: "payments-started"}
+	return reconcileCounts(names, func(name string) (int64, bool) {
+		n, ok := given[flagOf[name]]
+		return n, ok
+	}), nil
 }
 
 func writeJSONReport(path string, rep integrity.Report) error {

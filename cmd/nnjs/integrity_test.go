@@ -85,3 +85,38 @@ func TestIntegrityRefusalsAndUnreachableDatabase(t *testing.T) {
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, out, "--payments-ok")
 }
+
+// TestIntegrityRefusesAStaleBaseline: a baseline taken before `nnjs seed --reset` would judge
+// the reseeded wallets against balances that no longer exist.
+func TestIntegrityRefusesAStaleBaseline(t *testing.T) {
+	_, env := initStaging(t, "--count", "12")
+	code, out, errOut := run(env, "integrity", "--baseline")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "for members 80000-80011", "the recorded plan's range")
+	code, _, errOut = run(env, "seed", "--reset")
+	require.Equal(t, exitOK, code, errOut)
+
+	code, out, errOut = run(env, "integrity")
+	assert.Equal(t, exitDatabase, code, out)
+	assert.Contains(t, errOut, "before the last seed or reset")
+	assert.Contains(t, errOut, "nnjs integrity --baseline")
+	assert.NotContains(t, out, "C04")
+
+	code, _, errOut = run(env, "integrity", "--baseline")
+	require.Equal(t, exitOK, code, errOut)
+	summary := filepath.Join(t.TempDir(), "summary.json")
+	require.NoError(t, os.WriteFile(summary, []byte(`{"metrics": {"payments_ok": {"count": 0}, "payments_started": {"count": 2},
+		"payments_refused": {"count": 1}}}`), 0o600))
+	code, out, errOut = run(env, "integrity", "--summary", summary)
+	assert.Equal(t, exitIntegrity, code, out+errOut)
+	assert.Regexp(t, `(?m)^R03\s+critical\s+pass\s`, out, "no paid order, one payment's outcome unknown")
+	assert.Regexp(t, `(?m)^R04\s+critical\s+FAIL\s+1\s`, out, "the refused payment's order is missing")
+
+	require.NoError(t, os.WriteFile(summary, []byte(`{"metrics": {"paid": {"count": 0}}}`), 0o600))
+	code, out, errOut = run(env, "integrity", "--summary", summary, "--reconcile", "ok=paid")
+	assert.Equal(t, exitOK, code, out+errOut)
+	assert.Regexp(t, `(?m)^R04\s+critical\s+pass\s`, out)
+	code, _, errOut = run(env, "integrity", "--summary", summary, "--payments-ok", "1")
+	assert.Equal(t, exitInvalidConfig, code)
+	assert.Contains(t, errOut, "use one")
+}

@@ -128,7 +128,10 @@ func (r *execution) checkDB(a *app, code int) int {
 	ctx, cancel := context.WithTimeout(context.Background(), summaryTimeout)
 	defer cancel()
 	rep, err := r.script.db.check(ctx, r.collector.Snapshot(), r.registry)
+	var nj *notJudgedError
 	switch {
+	case errors.As(err, &nj): // the exit code stays the run's
+		fmt.Fprintf(a.stderr, "nnjs run: %v\n", err)
 	case err != nil:
 		fmt.Fprintf(a.stderr, "nnjs run: %v\n", err)
 		return exitDatabase

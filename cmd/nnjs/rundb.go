@@ -27,31 +27,30 @@ type dbFlagsRun struct {
 //
 //	integrity: { url: 'postgres://...', checks: 'nnprotect' | 'path/to/dir',
 //	             first: 80000, count: 200,
-//	             reconcile: { paymentsOk: 'payments_ok', paymentsFailed: 'payments_failed' } }
+//	             reconcile: { paymentsOk: 'payments_ok', paymentsRefused: 'payments_refused',
+//	                          paymentsFailed: 'payments_failed', paymentsStarted: 'payments_started' } }
 type integrityOptions struct {
-	URL       string `json:"url"`
-	Checks    string `json:"checks"`
-	First     int64  `json:"first"`
-	Count     int64  `json:"count"`
-	Reconcile struct {
-		PaymentsOK     string `json:"paymentsOk"`
-		PaymentsFailed string `json:"paymentsFailed"`
-	} `json:"reconcile"`
+	URL       string         `json:"url"`
+	Checks    string         `json:"checks"`
+	First     int64          `json:"first"`
+	Count     int64          `json:"count"`
+	Reconcile reconcileNames `json:"reconcile"`
 }
-
-// Default reconciliation counters: a scenario that counts its payments in Counters with
-// these names is reconciled against the database without any configuration.
-const (
-	defaultPaymentsOK     = "payments_ok"
-	defaultPaymentsFailed = "payments_failed"
-)
 
 // dbSide is the database part of a run: the live monitor and the integrity checks.
 type dbSide struct {
 	monitor   *dbmon.Monitor
 	integrity *integrityOptions
 	pool      *pgxpool.Pool // the integrity checks' own pool
+	// baseline is the one this run took before its load; nil until then. The checks judge
+	// only against it.
+	baseline *integrity.Baseline
 }
+
+// notJudgedError says why the integrity checks did not judge the run.
+type notJudgedError struct{ reason string }
+
+func (e *notJudgedError) Error() string { return "integrity not judged: " + e.reason }
 
 // planDB reads options.db and options.integrity (with the flags on top). It registers the
 // monitor's metrics in reg, so thresholds on db_* resolve. Nothing connects yet.
@@ -88,6 +87,7 @@ func planDB(o options.Options, f dbFlagsRun, reg *metrics.Registry) (*dbSide, er
 		if iopt.Checks == "nnprotect" {
 			iopt.Checks = ""
 		}
+		iopt.Reconcile = iopt.Reconcile.withDefaults()
 		d.integrity = iopt
 	}
 	return d, nil
@@ -119,9 +119,11 @@ func (d *dbSide) connect(ctx context.Context) error {
 // own writes are not counted as the run's).
 func (d *dbSide) beforeLoad(ctx context.Context, rec metrics.Recorder) error {
 	if d.pool != nil {
-		if _, err := integrity.TakeBaseline(ctx, d.pool, d.rng()); err != nil {
+		b, err := integrity.TakeBaseline(ctx, d.pool, d.rng())
+		if err != nil {
 			return exitErr(exitDatabase, fmt.Errorf("integrity baseline: %w", err))
 		}
+		d.baseline = &b
 	}
 	if d.monitor != nil {
 		if err := d.monitor.Start(context.Background(), rec); err != nil {
@@ -139,27 +141,20 @@ func (d *dbSide) stopMonitor() {
 	}
 }
 
-// check runs the integrity checks after the run, reconciling the scenario's payment
-// counters when it has them.
+// check runs the integrity checks after the run against the baseline this run took,
+// reconciling the scenario's payment counters when it has them. When the run took no
+// baseline (its load never started) it judges nothing and returns a *notJudgedError: an
+// earlier run's baseline would judge this run's database wrongly.
 func (d *dbSide) check(ctx context.Context, snap *metrics.Snapshot, reg *metrics.Registry) (*integrity.Report, error) {
 	if d.integrity == nil || d.pool == nil {
 		return nil, nil
 	}
-	opts := integrity.Options{Range: d.rng(), ExtraDir: d.integrity.Checks}
-	okName, failedName := d.integrity.Reconcile.PaymentsOK, d.integrity.Reconcile.PaymentsFailed
-	if okName == "" {
-		okName = defaultPaymentsOK
+	if d.baseline == nil {
+		return nil, &notJudgedError{reason: "the load never started, so this run took no baseline " +
+			"(an earlier run's baseline would judge it wrongly)"}
 	}
-	if failedName == "" {
-		failedName = defaultPaymentsFailed
-	}
-	if m := reg.Get(okName); m != nil && m.Type == metrics.Counter {
-		opts.Reconcile = &integrity.Reconcile{PaymentsOK: int64(snap.Aggregate(m, nil).Sum)}
-		if m := reg.Get(failedName); m != nil && m.Type == metrics.Counter {
-			n := int64(snap.Aggregate(m, nil).Sum)
-			opts.Reconcile.PaymentsFailed = &n
-		}
-	}
+	opts := integrity.Options{Range: d.rng(), ExtraDir: d.integrity.Checks, Baseline: d.baseline,
+		Reconcile: reconcileCounts(d.integrity.Reconcile, snapshotCounters(snap, reg))}
 	rep, err := integrity.Run(ctx, d.pool, opts)
 	if err != nil {
 		return nil, fmt.Errorf("integrity: %w", err)

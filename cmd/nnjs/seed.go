@@ -3,7 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os/user"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/pflag"
 
@@ -31,6 +34,11 @@ their sponsor tree and usertreepath closure rows, one ACTIVE MXN wallet each wit
 reproducible cent-rounded balance, a period covering now in the app's time (UTC-6), and a
 product catalogue and rank ladder if those tables are empty.
 
+The plan (--first, --count, --tree, --fanout, --min-balance, --max-balance, --seed) is
+recorded in nnjs_meta. Later seeds and resets reuse it: flags not given come from it, and a
+flag that changes it is refused (the message names both plans) unless --replan is given,
+which resets the recorded range first and then seeds the new plan.
+
 The connection comes from --db, else DATABASE_URL in --env-file, else $DATABASE_URL.
 Passwords are masked in every message.
 
@@ -45,6 +53,7 @@ type seedFlags struct {
 	operator string
 	confirm  string
 	tree     string
+	replan   bool
 	cfg      seed.Config
 }
 
@@ -55,7 +64,8 @@ func newSeedFlags(a *app) (*pflag.FlagSet, *seedFlags) {
 	f.db.register(fs)
 	fs.BoolVar(&f.init, "init", false, "create missing tables and write the staging marker (needs --i-know-this-is-staging and --operator)")
 	fs.BoolVar(&f.reset, "reset", false, "restore the reserved range to its seeded state and delete its orders, ledger rows and commissions")
-	fs.StringVar(&f.operator, "operator", "", "who consents to --init (default $USER)")
+	fs.BoolVar(&f.replan, seed.ReplanFlag[2:], false, "replace the plan recorded in nnjs_meta: reset the recorded range, then seed this plan")
+	fs.StringVar(&f.operator, "operator", "", "who consents to --init (default $USER, else the OS user name)")
 	fs.StringVar(&f.confirm, "i-know-this-is-staging", "", "name of the database you know is staging; required by --init, and replaces the marker check")
 	addRangeFlags(fs, &f.cfg)
 	fs.StringVar(&f.tree, "tree", "flat", "sponsor tree: flat (all sponsored by the first member, as NN-6) or kary")
@@ -107,7 +117,7 @@ func (a *app) seedCmd(args []string) int {
 		fmt.Fprintf(a.stderr, "nnjs seed: %v\n", err)
 		return exitInvalidConfig
 	}
-	f.cfg.ConfirmDatabase = f.confirm
+	f.cfg.ConfirmDatabase, f.cfg.Replan = f.confirm, f.replan
 	pool, code := a.connect("seed", f.db)
 	if pool == nil {
 		return code
@@ -118,7 +128,31 @@ func (a *app) seedCmd(args []string) int {
 			return code
 		}
 	}
+	rec, found, err := seed.RecordedPlan(a.ctx, pool)
+	if err != nil {
+		return a.dbFailure("seed", err)
+	}
+	if found {
+		f.cfg = planOverFlags(fs, f.cfg, rec)
+		fmt.Fprintf(a.stdout, "recorded plan: %s\n", rec)
+	}
 	return a.runSeed(pool, f)
+}
+
+// planOverFlags returns the recorded plan rec with the plan flags the user gave on top.
+func planOverFlags(fs *pflag.FlagSet, given seed.Config, rec seed.Plan) seed.Config {
+	cfg := given.WithPlan(rec)
+	for name, set := range map[string]func(){
+		"first": func() { cfg.First = given.First }, "count": func() { cfg.Count = given.Count },
+		"tree": func() { cfg.Tree = given.Tree }, "fanout": func() { cfg.Fanout = given.Fanout },
+		"seed": func() { cfg.RandSeed = given.RandSeed }, "min-balance": func() { cfg.MinBalance = given.MinBalance },
+		"max-balance": func() { cfg.MaxBalance = given.MaxBalance },
+	} {
+		if fs.Changed(name) {
+			set()
+		}
+	}
+	return cfg
 }
 
 // connect resolves the URL and opens the pool; on failure it reports (masked) and returns
@@ -133,6 +167,9 @@ func (a *app) connect(cmd string, d dbFlags) (*pgxpool.Pool, int) {
 	pool, err := seed.Open(a.ctx, url)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "nnjs %s: %v\n", cmd, err)
+		if hint := missingDatabaseHint(url, err); hint != "" {
+			fmt.Fprintf(a.stderr, "nnjs %s: %s\n", cmd, hint)
+		}
 		return nil, exitDatabase
 	}
 	return pool, exitOK
@@ -144,7 +181,13 @@ func (a *app) initStaging(pool *pgxpool.Pool, f *seedFlags) int {
 		f.operator, _ = a.lookupEnv("USER")
 	}
 	if f.operator == "" {
-		fmt.Fprintln(a.stderr, "nnjs seed: --init needs --operator NAME (recorded in nnjs_meta)")
+		if u, err := user.Current(); err == nil {
+			f.operator = u.Username
+		}
+	}
+	if f.operator == "" {
+		fmt.Fprintln(a.stderr, "nnjs seed: --init needs --operator NAME (recorded in nnjs_meta); "+
+			"$USER is not set and the OS user name is unknown")
 		return exitInvalidConfig
 	}
 	if err := seed.Authorize(a.ctx, pool, f.confirm); err != nil {
@@ -163,24 +206,59 @@ func (a *app) initStaging(pool *pgxpool.Pool, f *seedFlags) int {
 func (a *app) runSeed(pool *pgxpool.Pool, f *seedFlags) int {
 	if f.reset {
 		if err := seed.Reset(a.ctx, pool, f.cfg); err != nil {
-			return a.dbFailure("seed", err)
+			return a.seedFailure(err)
 		}
-		fmt.Fprintf(a.stdout, "reset member_id %d-%d to the seeded state\n", f.cfg.First, f.cfg.Last())
+		fmt.Fprintf(a.stdout, "reset member_id %d-%d to the seeded state of plan: %s\n", f.cfg.First, f.cfg.Last(), f.cfg.Plan())
 		return exitOK
 	}
 	res, err := seed.Run(a.ctx, pool, f.cfg)
 	if err != nil {
-		return a.dbFailure("seed", err)
+		return a.seedFailure(err)
 	}
 	fmt.Fprintf(a.stdout, "seeded member_id %d-%d (%s tree): %d users, %d wallets, %d tree paths created\n",
 		f.cfg.First, f.cfg.Last(), f.cfg.Tree, res.Members, res.Wallets, res.TreePaths)
+	if res.Removed > 0 {
+		fmt.Fprintf(a.stdout, "re-planned: %d rows of the previous plan's range removed\n", res.Removed)
+	}
+	fmt.Fprintf(a.stdout, "plan: %s\n", f.cfg.Plan())
 	fmt.Fprintf(a.stdout, "catalogue: %d products, %d ranks created; period %q (id %d)%s\n",
 		res.Products, res.Ranks, res.Period, res.PeriodID, map[bool]string{true: " created"}[res.PeriodNew])
 	return exitOK
+}
+
+// seedFailure reports a seeding error: a plan conflict is the user's choice to make (exit
+// 104), anything else a database failure.
+func (a *app) seedFailure(err error) int {
+	var pc *seed.PlanConflictError
+	if errors.As(err, &pc) {
+		fmt.Fprintf(a.stderr, "nnjs seed: %v\n", err)
+		return exitInvalidConfig
+	}
+	return a.dbFailure("seed", err)
 }
 
 // dbFailure reports a refusal or database error (masked) and returns exitDatabase.
 func (a *app) dbFailure(cmd string, err error) int {
 	fmt.Fprintf(a.stderr, "nnjs %s: %s\n", cmd, seed.MaskURL(err.Error()))
 	return exitDatabase
+}
+
+// sqlstateNoDatabase is PostgreSQL's invalid_catalog_name: the database does not exist.
+const sqlstateNoDatabase = "3D000"
+
+// missingDatabaseHint returns, when err says the database does not exist (SQLSTATE 3D000),
+// the commands that create it; "" otherwise.
+func missingDatabaseHint(url string, err error) string {
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) || pg.Code != sqlstateNoDatabase {
+		return ""
+	}
+	cfg, perr := pgconn.ParseConfig(url)
+	if perr != nil || cfg.Database == "" {
+		return "the database does not exist; create it first (createdb, or CREATE DATABASE in psql)"
+	}
+	return fmt.Sprintf("database %q does not exist on %s:%d; create it first with `createdb -h %s -p %d -U %s %s` "+
+		"(or run `CREATE DATABASE %s;` in psql as a user allowed to create databases), then run this command again",
+		cfg.Database, cfg.Host, cfg.Port, cfg.Host, cfg.Port, cfg.User, cfg.Database,
+		pgx.Identifier{cfg.Database}.Sanitize())
 }

@@ -5,6 +5,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/pflag"
 
 	"github.com/nnprotect/nnjs/seed"
@@ -18,10 +19,14 @@ Check that a staging database is ready for a payment load test, without writing 
   schema          the tables and columns the payment flow needs exist
   products        the catalogue has products with an MXN price
   reserved-range  members --first..--first+--count-1 have users, ACTIVE wallets, tree paths
+  tree            their usertreepath rows match users.sponsor_id: a self row, one depth-1
+                  ancestor (the sponsor) and exactly the ancestors of the sponsor chain
   period          exactly one open period covers now in the app's time (UTC-6)
 
-Each check prints PASS or FAIL. Exit code 0 when all pass, 112 when a check fails, 111 when
-the database cannot be reached, 104 for bad flags.
+The range defaults to the plan the last nnjs seed recorded (else 80000-80199). Each check
+prints PASS, FAIL, or SKIP when it needs a check that failed (a skipped check is not counted
+as failed). Exit code 0 when none fails, 112 when a check fails, 111 when the database
+cannot be reached, 104 for bad flags.
 
   nnjs validate --env-file .env.staging
 
@@ -54,17 +59,36 @@ func (a *app) validateCmd(args []string) int {
 	}
 	defer pool.Close()
 	fmt.Fprintln(tw, "PASS\tconnect\tthe database answers")
+	if cfg, code = a.recordedRange(pool, fs, cfg); code != exitOK {
+		return code
+	}
 	report := seed.Validate(a.ctx, pool, cfg, time.Now())
 	for _, c := range report.Checks {
-		status := "PASS"
-		if !c.OK {
-			status = "FAIL"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", status, c.Name, seed.MaskURL(c.Detail))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Status(), c.Name, seed.MaskURL(c.Detail))
 	}
 	if !report.OK() {
-		fmt.Fprintf(tw, "\n%d check(s) failed: %v\n", len(report.Failed()), report.Failed())
+		fmt.Fprintf(tw, "\n%d check(s) failed: %v", len(report.Failed()), report.Failed())
+		if skipped := report.Skipped(); len(skipped) > 0 {
+			fmt.Fprintf(tw, "; %d skipped: %v", len(skipped), skipped)
+		}
+		fmt.Fprintln(tw)
 		return exitValidationFailed
 	}
 	return exitOK
+}
+
+// recordedRange returns cfg with the range of the plan the last seed recorded, unless
+// --first or --count was given or no plan is recorded.
+func (a *app) recordedRange(pool *pgxpool.Pool, fs *pflag.FlagSet, cfg seed.Config) (seed.Config, int) {
+	if fs.Changed("first") || fs.Changed("count") {
+		return cfg, exitOK
+	}
+	rec, found, err := seed.RecordedPlan(a.ctx, pool)
+	if err != nil {
+		return cfg, a.dbFailure(fs.Name(), err)
+	}
+	if found {
+		cfg.First, cfg.Count = rec.First, rec.Count
+	}
+	return cfg, exitOK
 }
