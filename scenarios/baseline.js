@@ -8,8 +8,10 @@
 // products, hot set, think time) are listed at the top of lib/payments.js.
 //
 // Thresholds (NN-6): p95 < 2 s, p99 < 5 s, error rate < 1 %, checks > 99 %, and no failed
-// payment at all (5xx or transport); refusals (402/409) are counted apart in payments_refused.
-// Before: nnjs seed + nnjs integrity --baseline; after: nnjs integrity --payments-ok N.
+// payment at all (an error answer: 5xx or unexpected 4xx; transport errors count in
+// http_req_failed); refusals (402/409) are counted apart in payments_refused.
+// Integrity: nnjs run --integrity $DB takes the baseline and reconciles the payment counters
+// (README: "Reconciliation").
 import { gracefulStop, iteration, paymentThresholds, scaled, setupPayments, vus } from './lib/payments.js';
 
 export const options = {

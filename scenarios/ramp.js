@@ -8,7 +8,8 @@
 // peak. Other knobs are listed at the top of lib/payments.js.
 //
 // Thresholds (NN-6): p95 < 2 s, p99 < 5 s, error rate < 1 %, checks > 99 %, no failed
-// payment (5xx or transport); refusals (402/409) are counted apart in payments_refused.
+// payment (an error answer: 5xx or unexpected 4xx; transport errors count in http_req_failed);
+// refusals (402/409) are counted apart in payments_refused.
 import { gracefulStop, iteration, paymentThresholds, scaled, setupPayments, vus } from './lib/payments.js';
 
 const peak = vus(200);

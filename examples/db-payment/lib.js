@@ -8,7 +8,7 @@
 // exact in JavaScript numbers and in pgbench variables.
 //
 //   createOrder(db, member, lines)   -> order id (autocommit, the caller's separate step)
-//   pay(db, orderId, mode, retries)  -> throws Refusal for a business refusal, SQLError else
+//   pay(db, orderId, mode, retries[, hooks])  -> throws Refusal for a business refusal, SQLError else
 
 /** Number of lines of every order (two random products, quantity 1 or 2). */
 export const LINES = 2;
@@ -190,16 +190,19 @@ export function createOrder(db, member, lines) {
 /**
  * pay pays orderId in one transaction. mode 'correct' locks every member row in ascending
  * order and updates relatively (a deadlock or serialization failure is retried up to retries
- * times); 'legacy' reproduces PVUpdateService (never retried).
+ * times); 'legacy' reproduces PVUpdateService (never retried). In legacy mode,
+ * hooks.afterAncestorRead(ancestorId), when given, runs between the unlocked read of an
+ * ancestor's pvg_cache and its absolute write: the window of the lost update, where
+ * lost-update.js commits another payment to show it deterministically.
  */
-export function pay(db, orderId, mode, retries) {
-  return db.tx((tx) => payOnce(tx, orderId, mode), {
+export function pay(db, orderId, mode, retries, hooks) {
+  return db.tx((tx) => payOnce(tx, orderId, mode, hooks || {}), {
     name: `pay ${mode}`,
     retries: mode === 'legacy' ? 0 : retries,
   });
 }
 
-function payOnce(tx, orderId, mode) {
+function payOnce(tx, orderId, mode, hooks) {
   const o = tx.queryRow(LOCK_ORDER, orderId, { name: 'lock order' });
   if (!o) throw new Refusal('order_not_found', `order ${orderId}`);
   if (!o.pending) throw new Refusal('wrong_state', `order ${orderId} is ${o.status}`);
@@ -215,7 +218,7 @@ function payOnce(tx, orderId, mode) {
   tx.exec(CONFIRM, orderId, c.period_id, c.now_us, { name: 'confirm order' });
   if (o.total_pv !== 0) {
     if (mode === 'legacy') {
-      legacyAddPoints(tx, o.member_id, o.total_pv, c.now_us);
+      legacyAddPoints(tx, o.member_id, o.total_pv, c.now_us, hooks);
     } else {
       tx.exec(LOCK_MEMBERS, o.member_id, { name: 'lock members' });
       tx.exec(ADD_BUYER_PV, o.member_id, o.total_pv, c.now_us, { name: 'buyer pv' });
@@ -229,13 +232,16 @@ function payOnce(tx, orderId, mode) {
 // legacyAddPoints: the buyer is read without a lock and written as absolute values (its row is
 // locked first), then the ancestors, in an unspecified order (a random permutation), each read
 // without a lock and written as old + pv: lost updates and deadlocks under contention.
-function legacyAddPoints(tx, buyer, pv, nowUs) {
+function legacyAddPoints(tx, buyer, pv, nowUs, hooks) {
   const b = tx.queryRow(LEGACY_READ_BUYER, buyer, { name: 'legacy read buyer' });
   tx.exec(LEGACY_WRITE_BUYER, buyer, b.pv_cache + pv, b.pvg_cache + pv, nowUs, { name: 'legacy write buyer' });
   const ancestors = tx.query(LEGACY_ANCESTORS, buyer, { name: 'legacy ancestors' }).map((r) => r.ancestor_id);
   shuffle(ancestors);
   for (const a of ancestors) {
     const r = tx.queryRow(LEGACY_READ_PVG, a, { name: 'legacy read ancestor' });
+    if (hooks.afterAncestorRead) {
+      hooks.afterAncestorRead(a);
+    }
     tx.exec(LEGACY_WRITE_PVG, a, r.pvg_cache + pv, nowUs, { name: 'legacy write ancestor' });
   }
 }

@@ -3,15 +3,23 @@
 // One iteration is what one NN-6 Locust user did once: usually a wallet payment
 // (POST /orders, then POST /orders/{id}/pay with a fresh Idempotency-Key), sometimes a wallet
 // read (GET /wallets/{member_id}), sometimes a concurrent double payment of one order, then a
-// think time. Every outcome is classified:
+// think time. Every payment (one order, however many attempts) is counted once, by what the
+// client saw:
 //
-//   payments_ok       Counter  200 and payment_confirmed (one per order paid)
+//   payments_started  Counter  before its first request (creating the order)
+//   payments_ok       Counter  200 and payment_confirmed
 //   payments_refused  Counter  402/409 business refusals, tag reason = the API's code
 //                              (insufficient_balance, wrong_state, ...): correct answers,
-//                              not errors, and not in http_req_failed
-//   payments_failed   Counter  5xx (503 "busy" = retries exhausted), transport errors and
-//                              unexpected 4xx; tags stage (create_order|pay) and reason
-//   payment_duration  Trend    create + pay, tag outcome (ok|refused|failed)
+//                              not errors, and not in http_req_failed; the order stays unpaid
+//   payments_failed   Counter  an error answer (5xx: 503 "busy" = retries exhausted, or an
+//                              unexpected 4xx) when creating the order or paying it; tags
+//                              stage (create_order|pay) and reason
+//   payment_duration  Trend    create + pay, tag outcome (ok|refused|failed|unknown)
+//
+// A payment whose answer never came (status 0: the call was cancelled when the run stopped,
+// or the connection failed; http_req_failed counts the latter) is none of ok, refused or
+// failed: its outcome is unknown, and nnjs integrity allows for started - ok - refused -
+// failed payments on either side when it reconciles R03/R04 (README: "Reconciliation").
 //
 // Environment (all optional):
 //   API            base URL of the payment API           http://127.0.0.1:8080
@@ -39,8 +47,9 @@
 // apart and does not fail the run. For full-length runs seed larger balances, e.g.
 // `nnjs seed --min-balance 1000000 --max-balance 2000000`.
 //
-// After the run, pass payments_ok's count (--summary-export) to nnjs integrity --payments-ok:
-// R03 checks that the database paid exactly as many orders as the client saw succeed.
+// Reconciliation: nnjs run --integrity URL (or, after the run, nnjs integrity --summary with
+// the run's --summary-export) checks that the database paid as many orders as the client saw
+// succeed (R03) and left unpaid those it saw refused (R04).
 import http from 'k6/http';
 import { check, sleep } from 'k6';
 import { Counter, Trend } from 'k6/metrics';
@@ -62,6 +71,7 @@ const WALLET_SHARE = floatEnv('WALLET_SHARE', 0.23, 0, 1);
 const DOUBLE_PAY = floatEnv('DOUBLE_PAY', 0.02, 0, 1);
 const THINK = rangeEnv('THINK', [1, 3]);
 
+export const paymentsStarted = new Counter('payments_started');
 export const paymentsOK = new Counter('payments_ok');
 export const paymentsRefused = new Counter('payments_refused');
 export const paymentsFailed = new Counter('payments_failed');
@@ -75,7 +85,8 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
 /**
  * NN-6 thresholds: p95 < 2 s and p99 < 5 s for requests and for a whole payment, error rate
- * < 1 %, checks > 99 %; with strict, also no failed payment at all.
+ * < 1 % (transport errors included), checks > 99 %; with strict, also no failed payment at
+ * all (an error answer).
  */
 export function paymentThresholds(strict) {
   const t = {
@@ -147,32 +158,33 @@ export function pickMember() {
 
 /**
  * payOnce creates an order of one product for member and pays it with a fresh
- * Idempotency-Key. It returns "ok", "refused" or "failed".
+ * Idempotency-Key. It returns "ok", "refused", "failed" or "unknown".
  */
 export function payOnce(products, member) {
   const start = Date.now();
+  paymentsStarted.add(1);
   const order = createOrder(products, member);
-  if (!order) {
-    paymentDuration.add(Date.now() - start, { outcome: 'failed' });
-    return 'failed';
+  if (order.outcome) {
+    return finish(start, order.outcome, order.reason);
   }
   const res = http.post(`${API}/orders/${order.id}/pay`, null, payParams());
-  const outcome = classifyPay(res, order);
-  paymentDuration.add(Date.now() - start, { outcome });
-  return outcome;
+  const [outcome, reason] = classifyPay(res, order);
+  return finish(start, outcome, reason);
 }
 
 /**
  * doublePay creates one order and pays it twice at the same time with two different keys,
  * as a double click would: at most one attempt may succeed; the other is refused (409
- * wrong_state), or both are refused (402) when the wallet cannot afford it.
+ * wrong_state), or both are refused (402) when the wallet cannot afford it. The payment is
+ * counted once: ok if an attempt succeeded, else unknown if an answer is missing, else
+ * failed if one failed, else refused.
  */
 export function doublePay(products, member) {
   const start = Date.now();
+  paymentsStarted.add(1);
   const order = createOrder(products, member);
-  if (!order) {
-    paymentDuration.add(Date.now() - start, { outcome: 'failed' });
-    return;
+  if (order.outcome) {
+    return finish(start, order.outcome, order.reason);
   }
   const url = `${API}/orders/${order.id}/pay`;
   const res = http.batch([
@@ -180,10 +192,28 @@ export function doublePay(products, member) {
     ['POST', url, null, payParams()],
   ]);
   const outcomes = res.map((r) => classifyPay(r, order));
-  const oks = outcomes.filter((o) => o === 'ok').length;
+  const oks = outcomes.filter(([o]) => o === 'ok').length;
   check(oks, { 'double pay: at most one attempt succeeds': (n) => n <= 1 });
-  const outcome = oks > 0 ? 'ok' : outcomes.includes('failed') ? 'failed' : 'refused';
+  for (const want of ['ok', 'unknown', 'failed']) {
+    const hit = outcomes.find(([o]) => o === want);
+    if (hit) {
+      return finish(start, want, hit[1]);
+    }
+  }
+  return finish(start, 'refused', outcomes[0][1]);
+}
+
+// finish counts one payment's outcome (with its stage and reason tags) and its duration.
+function finish(start, outcome, reason) {
   paymentDuration.add(Date.now() - start, { outcome });
+  if (outcome === 'ok') {
+    paymentsOK.add(1);
+  } else if (outcome === 'refused') {
+    paymentsRefused.add(1, { reason: reason.reason });
+  } else if (outcome === 'failed') {
+    paymentsFailed.add(1, reason);
+  }
+  return outcome;
 }
 
 /** readWallet is NN-6's check_wallet_balance task. */
@@ -202,60 +232,57 @@ function payParams() {
   };
 }
 
-// createOrder posts a one-line order and returns {id, total}, or null after counting the
-// failure (any non-201 answer is a failure: the member and products must exist).
+// createOrder posts a one-line order and returns {id, total}, or {outcome, reason} when no
+// order can be paid: failed for an error answer (the member and products must exist), unknown
+// when no answer came (the order may exist).
 function createOrder(products, member) {
   const body = JSON.stringify({
     member_id: member,
     lines: [{ product_id: products[Math.floor(Math.random() * products.length)], qty: 1 }],
   });
   const res = http.post(`${API}/orders`, body, { headers: JSON_HEADERS, tags: { name: 'create_order' } });
+  if (res.status === 0) {
+    return { outcome: 'unknown' };
+  }
   const id = res.status === 201 ? jsonField(res, 'id') : undefined;
-  const ok = check(res, { 'order created (201)': () => Number.isInteger(id) && id > 0 });
-  if (!ok) {
-    paymentsFailed.add(1, { stage: 'create_order', reason: failureReason(res) });
-    return null;
+  if (!check(res, { 'order created (201)': () => Number.isInteger(id) && id > 0 })) {
+    return { outcome: 'failed', reason: { stage: 'create_order', reason: failureReason(res) } };
   }
   return { id, total: jsonField(res, 'total') };
 }
 
-// classifyPay counts one pay response and returns its outcome.
+// classifyPay returns a pay response's [outcome, tags]; an unanswered call (status 0) is
+// "unknown" and has nothing to check.
 function classifyPay(res, order) {
+  if (res.status === 0) {
+    return ['unknown', null];
+  }
   check(res, { 'pay: expected outcome (200, 402, 409)': (r) => [200, 402, 409].includes(r.status) });
   if (res.status === 200) {
     return classifyPaid(res, order);
   }
   if (res.status === 402 || res.status === 409) {
-    paymentsRefused.add(1, { reason: jsonField(res, 'code') || `http_${res.status}` });
-    return 'refused';
+    return ['refused', { reason: jsonField(res, 'code') || `http_${res.status}` }];
   }
-  paymentsFailed.add(1, { stage: 'pay', reason: failureReason(res) });
-  return 'failed';
+  return ['failed', { stage: 'pay', reason: failureReason(res) }];
 }
 
-// classifyPaid checks a 200 answer. It counts payments_ok whatever the body checks say,
-// because the order is paid in the database (nnjs integrity reconciles the count).
+// classifyPaid checks a 200 answer. The order is paid in the database whatever the body
+// checks say, so it is "ok" (nnjs integrity reconciles the count).
 function classifyPaid(res, order) {
   check(res, {
     'payment confirmed': (r) => jsonField(r, 'status') === 'payment_confirmed' && jsonField(r, 'order_id') === order.id,
     'payment debited the order total': (r) => near(jsonField(r, 'balance_before') - jsonField(r, 'balance_after'), order.total),
     'balance after payment is not negative': (r) => jsonField(r, 'balance_after') >= 0,
+    // A fresh key cannot be a replay: the API would have mixed up two attempts.
+    'a fresh key is not replayed': (r) => r.headers['Idempotent-Replayed'] !== 'true',
   });
-  if (res.headers['Idempotent-Replayed'] === 'true') {
-    // A fresh key cannot be a replay: the API mixed up two attempts.
-    paymentsFailed.add(1, { stage: 'pay', reason: 'unexpected_replay' });
-    return 'failed';
-  }
-  paymentsOK.add(1);
-  return 'ok';
+  return ['ok', null];
 }
 
-// failureReason names a failed response: the transport error code, the API's code ("busy"
-// for a 503 after retries, "internal" ...), or the status.
+// failureReason names an error answer: the API's code ("busy" for a 503 after retries,
+// "internal" ...), or the status.
 function failureReason(res) {
-  if (res.status === 0) {
-    return res.error_code ? `transport_${res.error_code}` : 'transport';
-  }
   return jsonField(res, 'code') || `http_${res.status}`;
 }
 
