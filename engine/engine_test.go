@@ -284,3 +284,19 @@ func TestPerVUIterationsRunOnDistinctVUs(t *testing.T) {
 		}
 	}
 }
+
+// TestIterationEndingAfterItsContextIsInterrupted: an iteration that returns nil after its
+// context ended (it ignored the stop) is interrupted, as in k6, not completed.
+func TestIterationEndingAfterItsContextIsInterrupted(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		r := &enginetest.Runner{OnIterate: func(ctx context.Context, _ enginetest.Call) error {
+			<-ctx.Done()
+			return nil
+		}}
+		h := newHarness(t, `{"scenarios": {"a": {"executor": "constant-vus", "vus": 2, "duration": "1s", "gracefulStop": "1s"}}}`, r)
+		require.NoError(t, h.eng.Run(context.Background()))
+		assert.Equal(t, 2.0, h.rec.Sum(metrics.IterationsInterrupted, nil))
+		assert.Zero(t, h.rec.Sum(metrics.Iterations, nil))
+		assert.Zero(t, h.rec.Sum(metrics.IterationErrors, nil))
+	})
+}

@@ -90,8 +90,8 @@ const (
 	// Failed: an uncaught exception; counted in iterations, iteration_duration and
 	// iteration_errors. The run continues.
 	Failed
-	// Interrupted: the iteration's context was cancelled before it finished; counted in
-	// iterations_interrupted only.
+	// Interrupted: the iteration's context ended before Iterate returned (whatever it
+	// returned); counted in iterations_interrupted only.
 	Interrupted
 	// Aborted: test.abort(); the engine aborts the run.
 	Aborted
@@ -122,15 +122,15 @@ func (h *VUHandle) Iterate(ctx context.Context) Outcome {
 	err := h.act.Iterate(ctx, it)
 	took := time.Since(start)
 	switch {
-	case err == nil:
-		s.completed.Add(1)
 	case IsAbort(err):
 		s.e.Abort(err)
 		return Aborted
-	case ctx.Err() != nil:
+	case ctx.Err() != nil: // as k6: whatever it returned, an iteration whose ctx ended is cut
 		s.interrupted.Add(1)
 		rec.Add(s.e.m.interrupted, s.tags, 1)
 		return Interrupted
+	case err == nil:
+		s.completed.Add(1)
 	default:
 		s.failed.Add(1)
 		rec.Add(s.e.m.errors, s.tags, 1)

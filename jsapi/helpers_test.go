@@ -12,6 +12,7 @@ import (
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
 // sample is one recorded metric sample.
@@ -108,7 +109,13 @@ type harness struct {
 
 func newHarness(t testing.TB, script string, opts options.Options, env map[string]string) *harness {
 	t.Helper()
-	prg, err := Compile(filepath.Join("testdata", script), CompileOptions{})
+	return compiledHarness(t, filepath.Join("testdata", script), nil, opts, env)
+}
+
+// compiledHarness compiles the script at path with the modules of reg (nil: the defaults).
+func compiledHarness(t testing.TB, path string, reg *modules.Registry, opts options.Options, env map[string]string) *harness {
+	t.Helper()
+	prg, err := Compile(path, CompileOptions{Modules: reg})
 	require.NoError(t, err)
 	h := &harness{t: t, prg: prg, rec: &fakeRecorders{}, logs: &logRecords{}, reg: metrics.NewRegistry()}
 	h.r, err = NewRunner(prg, RunnerConfig{

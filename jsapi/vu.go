@@ -23,6 +23,7 @@ type vu struct {
 	ctx     context.Context
 	inInit  bool
 	rec     metrics.Recorder
+	live    liveRecorder // rec as modules see it
 	tags    *metrics.Tags
 	hooks   []func()
 	mods    map[string]*goja.Object
@@ -51,6 +52,7 @@ func newVU(ctx context.Context, sh *shared, id uint64, rec metrics.Recorder) (*v
 		mods: map[string]*goja.Object{}, scenarioIter: map[string]uint64{},
 	}
 	v.tags = sh.baseTags
+	v.live.v = v
 	v.jsonFn = v.lazyJSON("parse", &v.jsonFn)
 	v.strFn = v.lazyJSON("stringify", &v.strFn)
 	if err := v.installGlobals(sh.env); err != nil {
@@ -148,8 +150,20 @@ func (v *vu) Context() context.Context { return v.ctx }
 // InInit implements modules.VU.
 func (v *vu) InInit() bool { return v.inInit }
 
-// Recorder implements modules.VU.
-func (v *vu) Recorder() metrics.Recorder { return v.rec }
+// Recorder implements modules.VU: samples recorded once the VU's context has ended are
+// dropped (see liveRecorder).
+func (v *vu) Recorder() metrics.Recorder { return &v.live }
+
+// liveRecorder is the recorder modules see. It drops samples once the VU's context has ended,
+// as k6 does: an interrupted iteration records nothing after the stop, even in the moment
+// between the stop and the runtime's interrupt.
+type liveRecorder struct{ v *vu }
+
+func (r *liveRecorder) Add(m *metrics.Metric, tags *metrics.Tags, val float64) {
+	if r.v.ctx.Err() == nil {
+		r.v.rec.Add(m, tags, val)
+	}
+}
 
 // Registry implements modules.VU.
 func (v *vu) Registry() *metrics.Registry { return v.sh.registry }

@@ -8,7 +8,10 @@ import (
 )
 
 // ctxWatch interrupts a runtime when a context is cancelled, without a goroutine per
-// iteration: the registration is kept while the same context is passed again.
+// iteration: the registration is kept while the same context is passed again. The interrupt
+// comes from another goroutine, so it may land a few statements after the cancel; native calls
+// that block on the context therefore interrupt synchronously as they return
+// (modules.StopIfCancelled), and the VU's recorder drops samples once the context has ended.
 type ctxWatch struct {
 	ctx  context.Context
 	stp  func() bool

@@ -41,7 +41,9 @@ func (r Results) Failures() Results {
 
 // Evaluate computes every threshold on snap. A counter's rate is per second of snap.Elapsed.
 // Empty metrics are evaluated like k6 does at the end of a run: trends and counters read 0,
-// and the rate of an empty Rate is NaN, so "rate<0.01" fails when nothing was recorded.
+// and an empty Rate has no rate (Observed is NaN): its thresholds are not judged and do not
+// fail (Empty says why), so a run whose checks never ran, all of them interrupted, does not
+// fail "checks: rate>0.99".
 func (s *Set) Evaluate(snap *metrics.Snapshot) Results {
 	out := make(Results, len(s.list))
 	sinks := map[string]*metrics.Sink{}
@@ -52,7 +54,9 @@ func (s *Set) Evaluate(snap *metrics.Snapshot) Results {
 			sinks[t.Name] = sink
 		}
 		v := Observe(sink, t.Expr, snap.Elapsed)
-		out[i] = Result{Threshold: t, Observed: v, OK: t.Expr.Holds(v), Empty: sink.Count == 0}
+		empty := sink.Count == 0
+		holds := t.Expr.Holds(v) || (empty && math.IsNaN(v))
+		out[i] = Result{Threshold: t, Observed: v, OK: holds, Empty: empty}
 	}
 	return out
 }

@@ -107,11 +107,12 @@ func TestEvaluate(t *testing.T) {
 	assert.InDelta(t, 450, pay.Observed, 1)
 	assert.True(t, byExpr["http_req_duration{name:pay} max<1000"].OK)
 	failed := byExpr["http_req_failed rate<0.01"]
-	assert.False(t, failed.OK, "an empty Rate fails rate<x at the end, as in k6")
+	assert.True(t, failed.OK, "an empty Rate is not judged and does not fail, as in k6")
 	assert.True(t, failed.Empty)
+	assert.True(t, math.IsNaN(failed.Observed))
 	assert.True(t, byExpr["iterations count>=3"].OK)
 	assert.True(t, res.Failed())
-	assert.Len(t, res.Failures(), 2)
+	assert.Len(t, res.Failures(), 1)
 }
 
 func TestResultsFailed(t *testing.T) {

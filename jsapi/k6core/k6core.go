@@ -1,7 +1,6 @@
 package k6core
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -115,9 +114,7 @@ func (in *instance) sleep(call goja.FunctionCall) goja.Value {
 	select {
 	case <-t.C:
 	case <-ctx.Done():
-		// Interrupt now, so not one more statement of the iteration runs after a stop; the
-		// runtime's context watcher would do it too, but asynchronously.
-		in.rt.Interrupt(context.Cause(ctx))
+		modules.StopIfCancelled(in.vu)
 	}
 	return goja.Undefined()
 }

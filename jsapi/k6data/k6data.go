@@ -67,6 +67,8 @@ func (m *Module) NewInstance(vu modules.VU) (*goja.Object, error) {
 		elems, err := m.get(vu.Context(), b, name, func() ([]string, error) { return build(rt, fn) })
 		var ex *goja.Exception
 		switch {
+		case err != nil && modules.StopIfCancelled(vu): // init ends here
+			return rt.NewObject()
 		case errors.As(err, &ex):
 			panic(ex)
 		case errors.Is(err, ErrCircular):

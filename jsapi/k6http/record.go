@@ -6,6 +6,7 @@ import (
 	"github.com/dop251/goja"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
 // maxCachedTagSets bounds a VU's tag cache; it is cleared when full.
@@ -62,19 +63,25 @@ func buildTags(k tagKey, user map[string]string) *metrics.Tags {
 
 // finish records the request's metrics and returns its JS response; it runs on the VU
 // goroutine and releases the request's tracer.
+// When the VU's context has ended, the iteration ends here (see modules.StopIfCancelled): no
+// sample, no log, no exception, as k6 records nothing for a cancelled request.
 func (in *instance) finish(p *prepared, r *result) goja.Value {
 	defer in.putTracer(p.tr)
+	if modules.StopIfCancelled(in.vu) {
+		p.cancel(nil)
+		return goja.Undefined()
+	}
 	if r == nil { // the request could not be made (invalid URL)
 		p.cancel(nil)
 		r = &result{err: p.err}
 		r.code, r.msg = classify(p.err)
-	} else if in.vu.Context().Err() == nil {
+	} else {
 		in.record(p, r)
 	}
 	if r.err != nil && in.settings().throw {
 		panic(in.rt.NewGoError(r.err))
 	}
-	if r.err != nil && in.vu.Context().Err() == nil {
+	if r.err != nil {
 		in.failLog.warn(in.vu.Logger(), p.method, p.tagURL, r)
 	}
 	return in.rt.NewDynamicObject(&response{in: in, p: p, r: r})

@@ -8,6 +8,8 @@ import (
 	"github.com/dop251/goja"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
 // querier is what a statement needs: a pooled connection or a transaction.
@@ -17,6 +19,7 @@ type querier interface {
 }
 
 // execute runs one statement on the session under the VU's context and records its metrics.
+// When the context ends, it interrupts the iteration and returns undefined.
 func (in *instance) execute(s *session, st statement, kind resultKind) (goja.Value, error) {
 	ctx := in.vu.Context()
 	var (
@@ -34,6 +37,9 @@ func (in *instance) execute(s *session, st statement, kind resultKind) (goja.Val
 		dur = time.Since(start)
 		return err
 	})
+	if modules.StopIfCancelled(in.vu) { // the iteration ends here: no result, no sample
+		return goja.Undefined(), nil
+	}
 	in.recordQuery(s.pool, st.info, dur, err)
 	if err != nil {
 		if s.tx != nil && retryable(err) {

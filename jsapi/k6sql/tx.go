@@ -10,6 +10,8 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
 // rollbackTimeout bounds a rollback that runs after the VU's context ended.
@@ -44,6 +46,9 @@ func (in *instance) jsTx(p *pool, call goja.FunctionCall) goja.Value {
 	o := in.txOptions(call.Argument(1))
 	for attempt := 0; ; attempt++ {
 		v, retry, err := in.txOnce(p, fn, o)
+		if modules.StopIfCancelled(in.vu) { // the iteration ends here, committed or not
+			return goja.Undefined()
+		}
 		if err == nil {
 			return v
 		}
@@ -54,7 +59,7 @@ func (in *instance) jsTx(p *pool, call goja.FunctionCall) goja.Value {
 		switch {
 		case errors.As(err, &ie):
 			panic(ie) // the run is stopping: let goja unwind
-		case retry && attempt < o.retries && in.vu.Context().Err() == nil:
+		case retry && attempt < o.retries:
 			continue
 		case errors.As(err, &exc):
 			panic(exc) // rethrow the script's own exception as is
