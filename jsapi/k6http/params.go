@@ -38,9 +38,9 @@ type prepared struct {
 	userTags  map[string]string
 	userKey   string // identity of userTags for the tag cache
 	timeout   time.Duration
-	respType  respType
 	redirects int
 	cb        *statusSet
+	respType  respType
 	cbSet     bool // params.responseCallback was given (cb may be nil)
 	reqBody   []byte
 	reqStr    string

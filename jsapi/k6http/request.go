@@ -28,7 +28,7 @@ type result struct {
 	timings Timings
 	sent    int64
 	recv    int64
-	remote  net.Addr
+	remote  *net.TCPAddr // nil when no connection was made
 }
 
 // status returns the HTTP status, or 0 after a transport or body error.

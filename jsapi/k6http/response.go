@@ -2,7 +2,6 @@ package k6http
 
 import (
 	"crypto/tls"
-	"net"
 	"net/http"
 	"strings"
 
@@ -58,8 +57,8 @@ func (o *response) build(key string) goja.Value {
 	case "status_text", "proto", "url", "error", "remote_ip", "tls_version":
 		return rt.ToValue(o.str(key))
 	case "remote_port":
-		if a, ok := r.remote.(*net.TCPAddr); ok {
-			return rt.ToValue(a.Port)
+		if r.remote != nil {
+			return rt.ToValue(r.remote.Port)
 		}
 		return rt.ToValue(0)
 	case "body":
@@ -82,8 +81,8 @@ func (o *response) str(key string) string {
 	case "error":
 		return r.msg
 	case "remote_ip":
-		if a, ok := r.remote.(*net.TCPAddr); ok {
-			return a.IP.String()
+		if r.remote != nil {
+			return r.remote.IP.String()
 		}
 		return ""
 	}

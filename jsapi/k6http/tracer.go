@@ -28,7 +28,7 @@ type tracer struct {
 	conn         atomic.Pointer[countConn]
 	rBase, wBase int64 // conn counters when this request got conn
 	sent, recv   int64 // bytes of finished hops
-	remote       net.Addr
+	remote       *net.TCPAddr
 
 	trace     httptrace.ClientTrace
 	parent    context.Context
@@ -134,7 +134,7 @@ func (t *tracer) onTLSDone(_ tls.ConnectionState, err error) {
 func (t *tracer) onGotConn(info httptrace.GotConnInfo) {
 	now := t.now()
 	t.gotConn.Store(now)
-	t.remote = info.Conn.RemoteAddr()
+	t.remote, _ = info.Conn.RemoteAddr().(*net.TCPAddr)
 	if info.Reused { // a dial this request started may still report late: pin its phases
 		t.connStart.Store(now)
 		t.connDone.Store(now)
