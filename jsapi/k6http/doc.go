@@ -28,7 +28,14 @@
 // behaviour: httptrace timings, transparent gzip, cancellation by the VU's context and
 // params.timeout, a retry on a fresh connection when an idle one was closed by the server
 // (idempotent requests; idle connections older than a second are probed first). https,
-// proxies, Expect: 100-continue and noConnectionReuse use the shared http.Transport.
+// proxies, Expect: 100-continue and noConnectionReuse use the shared http.Transport. On both
+// paths a host keeps at most Config.MaxIdleConnsPerHost idle connections, and one idle for
+// Config.IdleConnTimeout (90s) is closed, whether or not another request comes.
+//
+// Failed requests: a request succeeds only when its whole response arrived. A transport error,
+// or a body cut by a reset, a timeout or a truncation, gives status 0 with k6's error and
+// error_code (the partial body stays readable) and counts in http_req_failed; the connection
+// of a cut body is closed, never reused.
 //
 // Bytes: data_sent and data_received are counted on the wire by a wrapping net.Conn and
 // attributed to the request that holds the connection (TLS handshakes included); they carry

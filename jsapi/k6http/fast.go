@@ -11,16 +11,12 @@ import (
 	"net/http/httptrace"
 	"os"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
 
-// Tuning of fastTransport's idle pool.
-const (
-	idleTimeout = 90 * time.Second // idle connections older than this are closed, not reused
-	probeAfter  = time.Second      // idle connections older than this are probed before reuse
-)
+// probeAfter: idle connections older than this are probed before reuse.
+const probeAfter = time.Second
 
 // fastTransport is the HTTP/1.1 RoundTripper behind every VU's requests. Plain-http requests
 // run on the caller's goroutine over a pooled keep-alive connection: the request is written
@@ -35,13 +31,10 @@ const (
 type fastTransport struct {
 	fallback *http.Transport
 	dial     func(ctx context.Context, network, addr string) (net.Conn, error)
-	maxIdle  int           // per host
 	proxied  bool          // a proxy is set in the environment: ask fallback.Proxy per request
 	probe    time.Duration // idle connections older than this are probed before reuse
 	netHTTP  bool          // every request takes fallback (tests compare the two paths)
-
-	mu   sync.Mutex
-	idle map[string][]*fastConn // LIFO per host:port
+	idle     idlePool
 
 	// Free buffers for the connections taken into use. An idle connection holds none (16 KB
 	// less per idle connection: with thousands of VUs that sleep between requests, most are
@@ -55,12 +48,14 @@ type fastTransport struct {
 // once in most runs, so steady load allocates no buffer.
 const freeBuffers = 256
 
-func newFastTransport(fallback *http.Transport, maxIdle int) *fastTransport {
+// newFastTransport wraps fallback, whose idle limits (MaxIdleConnsPerHost, IdleConnTimeout)
+// the fast path's own pool keeps too.
+func newFastTransport(fallback *http.Transport) *fastTransport {
 	return &fastTransport{
-		fallback: fallback, dial: fallback.DialContext, maxIdle: maxIdle,
+		fallback: fallback, dial: fallback.DialContext,
 		proxied: os.Getenv("HTTP_PROXY") != "" || os.Getenv("http_proxy") != "",
 		probe:   probeAfter,
-		idle:    map[string][]*fastConn{},
+		idle:    newIdlePool(fallback.MaxIdleConnsPerHost, fallback.IdleConnTimeout),
 		readers: make(chan *bufio.Reader, freeBuffers),
 		writers: make(chan *bufio.Writer, freeBuffers),
 	}
@@ -232,12 +227,12 @@ func (c *fastConn) roundTrip(req *http.Request, trace *httptrace.ClientTrace, co
 // getConn returns an idle connection to key, or dials one.
 func (t *fastTransport) getConn(ctx context.Context, key string) (*fastConn, bool, error) {
 	for {
-		c := t.popIdle(key)
+		c := t.idle.pop(key)
 		if c == nil {
 			break
 		}
 		idle := time.Since(c.idleAt)
-		if idle < t.probe || (idle < idleTimeout && alive(c.conn)) {
+		if idle < t.probe || (idle < t.idle.timeout && alive(c.conn)) {
 			t.attachBuffers(c)
 			return c, true, nil
 		}
@@ -288,20 +283,6 @@ func (t *fastTransport) detachBuffers(c *fastConn) bool {
 	return true
 }
 
-func (t *fastTransport) popIdle(key string) *fastConn {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	list := t.idle[key]
-	n := len(list)
-	if n == 0 {
-		return nil
-	}
-	c := list[n-1]
-	list[n-1] = nil
-	t.idle[key] = list[:n-1]
-	return c
-}
-
 // put returns a connection whose response was fully read to the idle pool.
 func (t *fastTransport) put(c *fastConn) {
 	if err := c.conn.SetDeadline(time.Time{}); err != nil {
@@ -312,29 +293,14 @@ func (t *fastTransport) put(c *fastConn) {
 		_ = c.conn.Close()
 		return
 	}
-	c.idleAt = time.Now()
-	t.mu.Lock()
-	if len(t.idle[c.key]) < t.maxIdle {
-		t.idle[c.key] = append(t.idle[c.key], c)
-		c = nil
-	}
-	t.mu.Unlock()
-	if c != nil {
+	if !t.idle.push(c) {
 		_ = c.conn.Close()
 	}
 }
 
 // CloseIdleConnections closes the idle connections of both paths.
 func (t *fastTransport) CloseIdleConnections() {
-	t.mu.Lock()
-	idle := t.idle
-	t.idle = map[string][]*fastConn{}
-	t.mu.Unlock()
-	for _, list := range idle {
-		for _, c := range list {
-			_ = c.conn.Close()
-		}
-	}
+	t.idle.closeAll()
 	t.fallback.CloseIdleConnections()
 }
 

@@ -26,12 +26,12 @@ func TestIdleConnectionsHoldNoBuffers(t *testing.T) {
 		require.NoError(t, resp.Body.Close())
 		assert.Equal(t, "hello", string(body), "request %d", i)
 
-		tr.mu.Lock()
+		tr.idle.mu.Lock()
 		var idle []*fastConn
-		for _, list := range tr.idle {
+		for _, list := range tr.idle.conns {
 			idle = append(idle, list...)
 		}
-		tr.mu.Unlock()
+		tr.idle.mu.Unlock()
 		require.Len(t, idle, 1, "request %d", i)
 		assert.Nil(t, idle[0].br, "idle connection keeps its read buffer")
 		assert.Nil(t, idle[0].bw, "idle connection keeps its write buffer")

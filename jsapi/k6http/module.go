@@ -31,6 +31,9 @@ type Config struct {
 	// MaxIdleConnsPerHost bounds the idle keep-alive connections kept per host
 	// (default 10,000, so thousands of VUs hitting one host keep their connections).
 	MaxIdleConnsPerHost int
+	// IdleConnTimeout is how long a keep-alive connection may stay idle before it is closed
+	// (default 90s, as net/http).
+	IdleConnTimeout time.Duration
 	// DialTimeout bounds a TCP connect and a TLS handshake (default 30s).
 	DialTimeout time.Duration
 	// UserAgent is sent when options.userAgent is not set.
@@ -52,6 +55,9 @@ func New(cfg Config) *Module {
 	if cfg.MaxIdleConnsPerHost <= 0 {
 		cfg.MaxIdleConnsPerHost = defaultMaxIdleConnsPerHost
 	}
+	if cfg.IdleConnTimeout <= 0 {
+		cfg.IdleConnTimeout = defaultIdleConnTimeout
+	}
 	if cfg.DialTimeout <= 0 {
 		cfg.DialTimeout = defaultDialTimeout
 	}
@@ -71,7 +77,7 @@ func (m *Module) transport(kind transportKind) *fastTransport {
 	if t := m.transports[kind].Load(); t != nil {
 		return t
 	}
-	t := newFastTransport(newTransport(m.cfg, kind), m.cfg.MaxIdleConnsPerHost)
+	t := newFastTransport(newTransport(m.cfg, kind))
 	m.transports[kind].Store(t)
 	return t
 }

@@ -12,6 +12,7 @@ import (
 // Defaults of Config.
 const (
 	defaultMaxIdleConnsPerHost = 10_000
+	defaultIdleConnTimeout     = 90 * time.Second
 	defaultDialTimeout         = 30 * time.Second
 	defaultUserAgent           = "nnjs (+https://github.com/nnprotect/nnjs)"
 )
@@ -79,7 +80,7 @@ func newTransport(cfg Config, kind transportKind) *http.Transport {
 		TLSHandshakeTimeout:   cfg.DialTimeout,
 		MaxIdleConns:          0, // unlimited: bounded by MaxIdleConnsPerHost × hosts
 		MaxIdleConnsPerHost:   cfg.MaxIdleConnsPerHost,
-		IdleConnTimeout:       90 * time.Second,
+		IdleConnTimeout:       cfg.IdleConnTimeout,
 		ExpectContinueTimeout: time.Second,
 		DisableKeepAlives:     kind&kindNoReuse != 0,
 		DisableCompression:    false,
