@@ -71,14 +71,7 @@ func newServer(t testing.TB) *testServer {
 		code, _ := strconv.Atoi(r.PathValue("code"))
 		w.WriteHeader(code)
 	})
-	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
-		ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
-		select {
-		case <-time.After(time.Duration(ms) * time.Millisecond):
-			_, _ = io.WriteString(w, "slow")
-		case <-r.Context().Done():
-		}
-	})
+	mux.HandleFunc("/slow", slow)
 	mux.HandleFunc("/redirect/{n}", func(w http.ResponseWriter, r *http.Request) {
 		n, _ := strconv.Atoi(r.PathValue("n"))
 		if n == 0 {
@@ -112,6 +105,16 @@ func newServer(t testing.TB) *testServer {
 	s.Server = httptest.NewServer(mux)
 	t.Cleanup(s.Close)
 	return s
+}
+
+// slow answers "slow" after ?ms= milliseconds, or nothing if the client goes first.
+func slow(w http.ResponseWriter, r *http.Request) {
+	ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
+	select {
+	case <-time.After(time.Duration(ms) * time.Millisecond):
+		_, _ = io.WriteString(w, "slow")
+	case <-r.Context().Done():
+	}
 }
 
 // echo answers {method, body, headers, cookies} as JSON, with a repeated header.

@@ -69,7 +69,7 @@ func execute(p *prepared) *result {
 	}
 	p.cancel(nil)
 	r.timings = tr.finish()
-	r.sent, r.recv, r.remote = tr.sent, tr.recv, tr.remote
+	r.sent, r.recv, r.remote = tr.sent.Load(), tr.recv.Load(), tr.remote
 	if err != nil {
 		r.err = err
 		r.code, r.msg = classify(err)

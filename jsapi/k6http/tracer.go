@@ -25,10 +25,9 @@ type tracer struct {
 	tlsStart, tlsDone, gotConn   atomic.Int64
 	wrote, firstByte             atomic.Int64
 
-	conn         atomic.Pointer[countConn]
-	rBase, wBase int64 // conn counters when this request got conn
-	sent, recv   int64 // bytes of finished hops
-	remote       *net.TCPAddr
+	conn       atomic.Pointer[countConn] // the connection this request holds
+	sent, recv atomic.Int64              // bytes moved while holding connections
+	remote     *net.TCPAddr
 
 	trace     httptrace.ClientTrace
 	parent    context.Context
@@ -103,7 +102,9 @@ func (t *tracer) now() int64 { return int64(time.Since(t.base)) + 1 }
 func (t *tracer) begin() {
 	t.resetPhases()
 	t.conn.Store(nil)
-	t.sent, t.recv, t.remote = 0, 0, nil
+	t.sent.Store(0)
+	t.recv.Store(0)
+	t.remote = nil
 }
 
 func (t *tracer) resetPhases() {
@@ -114,7 +115,7 @@ func (t *tracer) resetPhases() {
 }
 
 func (t *tracer) onGetConn(string) {
-	t.flushBytes()
+	t.release()
 	t.resetPhases()
 	t.getConn.Store(t.now())
 }
@@ -145,12 +146,11 @@ func (t *tracer) onGotConn(info httptrace.GotConnInfo) {
 	if c == nil {
 		return
 	}
-	if info.Reused {
-		t.rBase, t.wBase = c.read.Load(), c.written.Load()
-	} else { // a fresh connection: its handshake bytes belong to this request
-		t.rBase, t.wBase = 0, 0
-	}
+	t.release()
+	c.owner.Store(t)
 	t.conn.Store(c)
+	t.sent.Add(c.unownedWritten.Swap(0)) // a fresh connection's handshake belongs to this request
+	t.recv.Add(c.unownedRead.Swap(0))
 }
 
 func (t *tracer) onWrote(info httptrace.WroteRequestInfo) {
@@ -159,19 +159,17 @@ func (t *tracer) onWrote(info httptrace.WroteRequestInfo) {
 	}
 }
 
-// flushBytes adds the bytes moved on the current connection to the totals.
-func (t *tracer) flushBytes() {
-	c := t.conn.Swap(nil)
-	if c == nil {
-		return
+// release lets go of the connection held: bytes moved on it from now on are not this
+// request's (unless it is taken again).
+func (t *tracer) release() {
+	if c := t.conn.Swap(nil); c != nil {
+		c.owner.CompareAndSwap(t, nil)
 	}
-	t.sent += c.written.Load() - t.wBase
-	t.recv += c.read.Load() - t.rBase
 }
 
 // finish computes the timings at the end of the request (after the body was read).
 func (t *tracer) finish() Timings {
-	t.flushBytes()
+	t.release()
 	end := t.now()
 	ms := func(from, to int64) float64 {
 		if from == 0 || to == 0 || to < from {

@@ -25,24 +25,51 @@ const (
 	kindNoReuse                            // no keep-alive
 )
 
-// countConn counts the bytes read from and written to a connection. Read and Write run on the
-// transport's goroutines while a VU reads the counters, hence the atomics.
+// countConn counts the bytes read from and written to a connection for the request that
+// holds it: owner, set when a request gets the connection (httptrace GotConn) and cleared when
+// it finishes. Bytes moved while no request holds it (a dial's TLS handshake) wait in
+// unowned* until the next owner takes them. A count goes to the holder at the time of the
+// I/O, so a request never counts the bytes of the next one (a connection goes back to the
+// pool before its last request has finished). Read and Write run on the transport's
+// goroutines, hence the atomics.
 type countConn struct {
 	net.Conn
-	read    atomic.Int64
-	written atomic.Int64
+	owner                       atomic.Pointer[tracer]
+	unownedRead, unownedWritten atomic.Int64
 }
 
 func (c *countConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
-	c.read.Add(int64(n))
+	if n > 0 {
+		c.count(int64(n), false)
+	}
 	return n, err
 }
 
+// Write counts b before writing it: once the peer has the bytes it may answer, and the VU
+// may finish the request before a count made after Write returned (net/http writes on its
+// own goroutine). A short write takes the unsent rest back.
 func (c *countConn) Write(b []byte) (int, error) {
+	c.count(int64(len(b)), true)
 	n, err := c.Conn.Write(b)
-	c.written.Add(int64(n))
+	if n < len(b) {
+		c.count(int64(n-len(b)), true)
+	}
 	return n, err
+}
+
+func (c *countConn) count(n int64, written bool) {
+	t := c.owner.Load()
+	switch {
+	case t != nil && written:
+		t.sent.Add(n)
+	case t != nil:
+		t.recv.Add(n)
+	case written:
+		c.unownedWritten.Add(n)
+	default:
+		c.unownedRead.Add(n)
+	}
 }
 
 // counted returns the countConn under a connection handed out by the transport.
