@@ -27,7 +27,8 @@
 // halves the CPU a loopback request costs (see bench/README.md). It keeps the transport's
 // behaviour: httptrace timings, transparent gzip, cancellation by the VU's context and
 // params.timeout, a retry on a fresh connection when an idle one was closed by the server
-// (idempotent requests; idle connections older than a second are probed first). https,
+// (idempotent requests; an idle connection is probed first when it is older than a second,
+// or whatever its age before a request that cannot be retried, such as a POST). https,
 // proxies, Expect: 100-continue and noConnectionReuse use the shared http.Transport. On both
 // paths a host keeps at most Config.MaxIdleConnsPerHost idle connections, and one idle for
 // Config.IdleConnTimeout (90s) is closed, whether or not another request comes.

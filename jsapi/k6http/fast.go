@@ -117,7 +117,7 @@ func (t *fastTransport) try(req *http.Request, key string) (_ *http.Response, re
 	if trace != nil && trace.GetConn != nil {
 		trace.GetConn(key)
 	}
-	c, reused, err := t.getConn(ctx, key)
+	c, reused, err := t.getConn(ctx, key, replayable(req))
 	if err != nil {
 		return nil, false, err
 	}
@@ -224,15 +224,18 @@ func (c *fastConn) roundTrip(req *http.Request, trace *httptrace.ClientTrace, co
 	}
 }
 
-// getConn returns an idle connection to key, or dials one.
-func (t *fastTransport) getConn(ctx context.Context, key string) (*fastConn, bool, error) {
+// getConn returns an idle connection to key, or dials one. An idle connection is probed
+// (one non-blocking peek) before reuse when it has been idle for t.probe, or whatever its
+// idle time when the request cannot be retried (replay false): a server may close a
+// keep-alive connection at any time, and such a request would fail on it.
+func (t *fastTransport) getConn(ctx context.Context, key string, replay bool) (*fastConn, bool, error) {
 	for {
 		c := t.idle.pop(key)
 		if c == nil {
 			break
 		}
 		idle := time.Since(c.idleAt)
-		if idle < t.probe || (idle < t.idle.timeout && alive(c.conn)) {
+		if (replay && idle < t.probe) || (idle < t.idle.timeout && alive(c.conn)) {
 			t.attachBuffers(c)
 			return c, true, nil
 		}
