@@ -8,7 +8,8 @@
 //	http.ListenAndServe("127.0.0.1:8080", srv.Handler())
 //
 // Routes: POST /orders, POST /orders/{id}/pay (Idempotency-Key header required),
-// GET /wallets/{member_id}, GET /healthz, GET /metrics (Prometheus).
+// GET /wallets/{member_id}, GET /healthz, GET /metrics (Prometheus), GET /openapi.json (the
+// OpenAPI 3.1 document of every request and response field, embedded as OpenAPI).
 //
 // Lock order of a payment (default mode): the order row, then the wallet row, then every
 // users row to touch (buyer and all its ancestors) in ascending member_id with

@@ -2,6 +2,7 @@ package paymentapi
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,18 +58,47 @@ func New(ctx context.Context, db DB, cfg Config) (*Server, error) {
 // Stats returns the service's retry and deadlock counters.
 func (s *Server) Stats() Stats { return s.metrics.stats() }
 
+// OpenAPI is the OpenAPI 3.1 document of the routes, served at GET /openapi.json: every
+// request and response field, and which error codes each route answers with.
+//
+//go:embed openapi.json
+var OpenAPI []byte
+
+// route is one pattern of the service's mux; instrumented routes count in the metrics.
+type route struct {
+	pattern      string
+	handler      http.Handler
+	instrumented bool
+}
+
+// routes lists every route Handler registers.
+func (s *Server) routes() []route {
+	return []route{
+		{"POST /orders", http.HandlerFunc(s.handleCreateOrder), true},
+		{"POST /orders/{id}/pay", http.HandlerFunc(s.handlePay), true},
+		{"GET /wallets/{member_id}", http.HandlerFunc(s.handleWallet), true},
+		{"GET /healthz", http.HandlerFunc(s.handleHealth), true},
+		{"GET /metrics", s.metrics.handler(), false},
+		{"GET /openapi.json", http.HandlerFunc(serveOpenAPI), false},
+	}
+}
+
 // Handler returns the HTTP routes of the service.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	route := func(pattern string, h http.HandlerFunc) {
-		mux.HandleFunc(pattern, s.metrics.instrument(pattern, h))
+	for _, r := range s.routes() {
+		h := r.handler
+		if r.instrumented {
+			h = s.metrics.instrument(r.pattern, h.ServeHTTP)
+		}
+		mux.Handle(r.pattern, h)
 	}
-	route("POST /orders", s.handleCreateOrder)
-	route("POST /orders/{id}/pay", s.handlePay)
-	route("GET /wallets/{member_id}", s.handleWallet)
-	route("GET /healthz", s.handleHealth)
-	mux.Handle("GET /metrics", s.metrics.handler())
 	return mux
+}
+
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(OpenAPI)
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
