@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nnprotect/nnjs/internal/pg"
 	"github.com/nnprotect/nnjs/seed"
 	"github.com/nnprotect/nnjs/seed/pgtest"
 )
@@ -28,7 +29,7 @@ func seedConfig() seed.Config {
 func seededPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := seed.Open(ctx, pgtest.NewDatabase(t))
+	pool, err := pg.Open(ctx, pgtest.NewDatabase(t))
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	require.NoError(t, seed.ApplySchema(ctx, pool))

@@ -17,6 +17,18 @@ type ScriptError struct {
 	Line, Col int    // 1-based; 0 when unknown
 	Msg       string // the error message
 	Stack     string // the JS stack, one "at ..." line per frame, mapped to the original files
+	// cause is the exception; Unwrap gives the Go error a native function threw with it
+	// (goja's GoError), so callers can branch on it with errors.Is/As.
+	cause error
+}
+
+// Unwrap returns the Go error a native function threw, if any.
+func (e *ScriptError) Unwrap() error {
+	var ex *goja.Exception
+	if errors.As(e.cause, &ex) {
+		return ex.Unwrap()
+	}
+	return nil
 }
 
 func (e *ScriptError) Error() string {
@@ -42,7 +54,7 @@ func scriptErrorFrom(err error) error {
 		}
 		return err
 	}
-	se := &ScriptError{Msg: exceptionMessage(ex)}
+	se := &ScriptError{Msg: exceptionMessage(ex), cause: ex}
 	var b strings.Builder
 	for i, f := range ex.Stack() {
 		p := f.Position()

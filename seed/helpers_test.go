@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nnprotect/nnjs/internal/pg"
 	"github.com/nnprotect/nnjs/seed/pgtest"
 )
 
@@ -17,7 +18,7 @@ import (
 func openDB(t *testing.T) *pgxpool.Pool {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := Open(ctx, pgtest.NewDatabase(t))
+	pool, err := pg.Open(ctx, pgtest.NewDatabase(t))
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	return pool

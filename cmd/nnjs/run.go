@@ -97,7 +97,7 @@ func (a *app) execute(s *script, f *runFlags) int {
 	}
 	runErr := r.engine.Run(a.ctx)
 	s.closeClients()
-	s.db.stopMonitor() // its last sample goes into the final flush
+	s.db.stopMonitor(a.ctx) // its last sample goes into the final flush
 	stopLoops()
 	wg.Wait() // the collector has done its final flush
 

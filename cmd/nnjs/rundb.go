@@ -9,10 +9,11 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/nnprotect/nnjs/engine/dbmon"
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/integrity"
+	"github.com/nnprotect/nnjs/internal/dbmon"
+	"github.com/nnprotect/nnjs/internal/pg"
 	"github.com/nnprotect/nnjs/seed"
 )
 
@@ -103,7 +104,7 @@ func (d *dbSide) connect(ctx context.Context) error {
 	if d.integrity == nil {
 		return nil
 	}
-	pool, err := seed.Open(ctx, d.integrity.URL)
+	pool, err := pg.Open(ctx, d.integrity.URL)
 	if err != nil {
 		return fmt.Errorf("integrity: %w", err)
 	}
@@ -126,18 +127,19 @@ func (d *dbSide) beforeLoad(ctx context.Context, rec metrics.Recorder) error {
 		d.baseline = &b
 	}
 	if d.monitor != nil {
-		if err := d.monitor.Start(context.Background(), rec); err != nil {
+		if err := d.monitor.Start(ctx, rec); err != nil {
 			return exitErr(exitDatabase, fmt.Errorf("database monitor: %w", err))
 		}
 	}
 	return nil
 }
 
-// stopMonitor takes the monitor's last sample; call it after the load's connections are
-// closed and before the metrics' final flush.
-func (d *dbSide) stopMonitor() {
+// stopMonitor takes the monitor's last sample once PostgreSQL has published the load's
+// statistics (a wait that ctx, e.g. Ctrl-C, cuts short); call it after the load's
+// connections are closed and before the metrics' final flush.
+func (d *dbSide) stopMonitor(ctx context.Context) {
 	if d.monitor != nil {
-		d.monitor.Stop()
+		d.monitor.Stop(ctx)
 	}
 }
 

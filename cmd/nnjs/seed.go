@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/pflag"
 
+	"github.com/nnprotect/nnjs/internal/pg"
 	"github.com/nnprotect/nnjs/seed"
 )
 
@@ -160,11 +161,11 @@ func planOverFlags(fs *pflag.FlagSet, given seed.Config, rec seed.Plan) seed.Con
 func (a *app) connect(cmd string, d dbFlags) (*pgxpool.Pool, int) {
 	url, source, err := a.resolveDBURL(d)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "nnjs %s: %s\n", cmd, seed.MaskURL(err.Error()))
+		fmt.Fprintf(a.stderr, "nnjs %s: %s\n", cmd, pg.MaskURL(err.Error()))
 		return nil, exitInvalidConfig
 	}
-	fmt.Fprintf(a.stderr, "nnjs %s: database %s (from %s)\n", cmd, seed.MaskURL(url), source)
-	pool, err := seed.Open(a.ctx, url)
+	fmt.Fprintf(a.stderr, "nnjs %s: database %s (from %s)\n", cmd, pg.MaskURL(url), source)
+	pool, err := pg.Open(a.ctx, url)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "nnjs %s: %v\n", cmd, err)
 		if hint := missingDatabaseHint(url, err); hint != "" {
@@ -239,7 +240,7 @@ func (a *app) seedFailure(err error) int {
 
 // dbFailure reports a refusal or database error (masked) and returns exitDatabase.
 func (a *app) dbFailure(cmd string, err error) int {
-	fmt.Fprintf(a.stderr, "nnjs %s: %s\n", cmd, seed.MaskURL(err.Error()))
+	fmt.Fprintf(a.stderr, "nnjs %s: %s\n", cmd, pg.MaskURL(err.Error()))
 	return exitDatabase
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/pflag"
 
+	"github.com/nnprotect/nnjs/internal/pg"
 	"github.com/nnprotect/nnjs/seed"
 )
 
@@ -64,7 +65,7 @@ func (a *app) validateCmd(args []string) int {
 	}
 	report := seed.Validate(a.ctx, pool, cfg, time.Now())
 	for _, c := range report.Checks {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Status(), c.Name, seed.MaskURL(c.Detail))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Status(), c.Name, pg.MaskURL(c.Detail))
 	}
 	if !report.OK() {
 		fmt.Fprintf(tw, "\n%d check(s) failed: %v", len(report.Failed()), report.Failed())

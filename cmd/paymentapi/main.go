@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/nnprotect/nnjs/examples/paymentapi"
+	"github.com/nnprotect/nnjs/internal/pg"
 	"github.com/nnprotect/nnjs/seed"
 )
 
@@ -72,7 +73,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, getenv func(strin
 	}
 	pool, err := openPool(ctx, f)
 	if err != nil {
-		log.Error("paymentapi: database", "db", seed.MaskURL(f.db), "err", err)
+		log.Error("paymentapi: database", "db", pg.MaskURL(f.db), "err", err)
 		return 1
 	}
 	defer pool.Close()
@@ -88,7 +89,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, getenv func(strin
 	hs := &http.Server{Addr: f.listen, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- hs.ListenAndServe() }()
-	log.Info("paymentapi: serving", "listen", f.listen, "db", seed.MaskURL(f.db), "pool_size", f.poolSize, "legacy", f.legacy)
+	log.Info("paymentapi: serving", "listen", f.listen, "db", pg.MaskURL(f.db), "pool_size", f.poolSize, "legacy", f.legacy)
 	select {
 	case err := <-served:
 		log.Error("paymentapi: serve", "err", err)
@@ -105,21 +106,13 @@ func run(ctx context.Context, args []string, stderr io.Writer, getenv func(strin
 	return 0
 }
 
-// openPool opens and pings a pool of at most f.poolSize connections. Errors never carry
-// the connection string.
+// openPool opens and pings a pool of at most f.poolSize connections (application_name
+// paymentapi). Errors never carry the password.
 func openPool(ctx context.Context, f flags) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(f.db)
+	cfg, err := pg.PoolConfig(f.db, "paymentapi")
 	if err != nil {
-		return nil, errors.New("invalid connection string")
+		return nil, err
 	}
 	cfg.MaxConns = f.poolSize
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("open pool: %w", err)
-	}
-	if err := pool.Ping(ctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("ping: %w", err)
-	}
-	return pool, nil
+	return pg.OpenConfig(ctx, cfg)
 }

@@ -22,6 +22,12 @@ type querier interface {
 // When the context ends, it interrupts the iteration and returns undefined.
 func (in *instance) execute(s *session, st statement, kind resultKind) (goja.Value, error) {
 	ctx := in.vu.Context()
+	if s.pool.readOnly {
+		if err := readOnlyRefusal(st.info); err != nil {
+			in.recordQuery(s.pool, st.info, 0, err)
+			return nil, err
+		}
+	}
 	var (
 		out goja.Value
 		dur time.Duration
@@ -45,22 +51,34 @@ func (in *instance) execute(s *session, st statement, kind resultKind) (goja.Val
 		if s.tx != nil && retryable(err) {
 			s.retry = true
 		}
-		return nil, s.pool.masker.wrap(err, "sql: %s", st.info.name)
+		return nil, wrapMasked(s.pool.masker, err, "sql: %s", st.info.name)
 	}
 	return out, nil
 }
 
-// withQuerier runs fn on the session's transaction, or on a connection acquired for it.
+// withQuerier runs fn on the session's transaction, or on a connection acquired for it; on
+// a readOnly handle, inside a read-only transaction of its own.
 func (in *instance) withQuerier(ctx context.Context, s *session, fn func(querier) error) error {
 	if s.tx != nil {
-		return fn(s.tx)
+		return fn(s.querier())
 	}
 	c, err := in.acquire(ctx, s.pool)
 	if err != nil {
 		return err
 	}
 	defer c.Release()
-	return fn(c)
+	if !s.pool.readOnly {
+		return fn(c)
+	}
+	tx, err := c.BeginTx(ctx, readOnlyTx(pgx.TxOptions{}))
+	if err != nil {
+		return err
+	}
+	if err := fn(readOnlyQuerier{tx}); err != nil {
+		rollback(ctx, tx)
+		return err
+	}
+	return commitReadOnly(ctx, tx)
 }
 
 // exec runs a statement without reading rows.

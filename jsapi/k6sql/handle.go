@@ -16,6 +16,14 @@ type session struct {
 	retry bool   // a statement of the transaction failed with a retryable SQLSTATE
 }
 
+// querier returns what the statements of the session's transaction run on.
+func (s *session) querier() querier {
+	if s.pool.readOnly {
+		return readOnlyQuerier{s.tx}
+	}
+	return s.tx
+}
+
 // resultKind says what a statement returns to JS.
 type resultKind uint8
 

@@ -19,18 +19,20 @@ const (
 // driverName is the description of the driver token and the driver string xk6-sql accepts.
 const driverName = "postgres"
 
-// Module is the SQL module of one run: it owns one pgxpool per database URL, shared by all
-// VUs (STYLE rule 7). It is safe for concurrent use; each VU gets its own instance.
+// Module is the SQL module of one run: it owns one pgxpool per database URL (and access
+// mode), shared by all VUs. It is safe for concurrent use; each VU gets its own instance.
+//
+// Its lock guards only in-memory state and is never held across network I/O.
 type Module struct {
 	mu     sync.Mutex
-	pools  map[string]*pool // by raw URL
-	order  []*pool
+	pools  map[poolKey]*opening
+	order  []*pool // opened pools, in opening order
 	closed bool
 	guard  Guard // nil: any database may be written (library use); nnjs run sets one
 }
 
 // New returns the module for one run. Call Close when the run ends.
-func New() *Module { return &Module{pools: map[string]*pool{}} }
+func New() *Module { return &Module{pools: map[poolKey]*opening{}} }
 
 // Register makes the module importable as nnjs/sql, k6/x/sql and k6/x/sql/driver/postgres.
 func (m *Module) Register(reg *modules.Registry) {

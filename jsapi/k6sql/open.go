@@ -1,6 +1,7 @@
 package k6sql
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/dop251/goja"
 
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/internal/pg"
 )
 
 // jsOpen implements nnjs/sql's open(url, {maxConns, minConns, maxConnLifetime,
@@ -58,9 +60,14 @@ func (in *instance) open(urlArg, optsArg goja.Value, keys map[string]string) goj
 		in.typeError("sql.open: the database URL must be a string")
 	}
 	o := in.openOptions(optsArg, keys)
-	p, err := in.mod.open(urlArg.String(), o)
-	if err != nil {
-		in.throw(newMasker(urlArg.String()), err) // a plain Error: the Go error stays out of JS
+	raw := urlArg.String()
+	p, err := in.mod.open(in.vu.Context(), raw, o)
+	var oe *OpenError
+	switch {
+	case errors.As(err, &oe):
+		in.throwOpen(pg.NewMasker(raw), oe) // its Go error reaches the caller of the init code
+	case err != nil:
+		in.throw(pg.NewMasker(raw), err) // a plain Error: the Go error stays out of JS
 	}
 	return in.handle(p)
 }

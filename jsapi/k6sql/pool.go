@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/nnprotect/nnjs/internal/pg"
 )
 
 // DefaultMaxConns is the pool size when neither sql.open's maxConns nor the URL's
@@ -22,8 +24,9 @@ type OpenOptions struct {
 	MaxConnLifetime time.Duration // maxConnLifetime (pgxpool default 1h)
 	MaxConnIdleTime time.Duration // maxConnIdleTime (pgxpool default 30m)
 	Name            string        // name: the "db" tag (default host:port/dbname)
-	// ReadOnly (readOnly) makes every transaction read-only (default_transaction_read_only),
-	// which also exempts the database from the module's Guard.
+	// ReadOnly (readOnly) runs every statement in a read-only transaction that nnjs verifies,
+	// and refuses statements that could leave read-only mode; it exempts the database from
+	// the module's Guard. A URL opened both ways has two pools.
 	ReadOnly bool
 }
 
@@ -32,7 +35,8 @@ type OpenOptions struct {
 // data into a database that is not explicitly a staging target.
 type Guard func(ctx context.Context, conn *pgx.Conn) error
 
-// guardTimeout bounds the connection and the check of a Guard.
+// guardTimeout bounds the connection and the check of a Guard (the VU's context can end them
+// sooner).
 const guardTimeout = 15 * time.Second
 
 // SetGuard installs g; pools opened afterwards without readOnly must pass it. Call it before
@@ -43,63 +47,108 @@ func (m *Module) SetGuard(g Guard) {
 	m.guard = g
 }
 
+// poolKey identifies a shared pool: one per URL and access mode.
+type poolKey struct {
+	url      string
+	readOnly bool
+}
+
+// opening is a pool being prepared by the first sql.open of its key. The preparation (which
+// may dial the database for the Guard) runs outside the module's lock; later opens of the
+// same key wait for ready, or for their own context.
+type opening struct {
+	ready chan struct{}
+	p     *pool
+	err   error
+}
+
 // pool is the one pgxpool of a database URL, shared by every VU of the run. The pgxpool is
 // created on first use (sync.Once), so VUs that only open the database cost no connection.
 type pool struct {
-	mod    *Module
-	name   string
-	masker masker
-	cfg    *pgxpool.Config
+	mod      *Module
+	name     string
+	masker   pg.Masker
+	cfg      *pgxpool.Config
+	readOnly bool
 
 	once sync.Once
 	p    *pgxpool.Pool // written under mod.mu inside once
 	err  error
 }
 
-// open returns the pool of raw, creating its entry on first call. The options of the first
-// open of a URL win; later opens of the same URL share that pool.
-func (m *Module) open(raw string, o OpenOptions) (*pool, error) {
+// open returns the pool of raw (and o.ReadOnly), preparing it on the first call under ctx
+// (the VU's init context). The options of the first open of a key win; later opens share
+// its pool. Only the first caller dials; a slow dial holds no lock, so other VUs' opens and
+// the pool gauges go on.
+func (m *Module) open(ctx context.Context, raw string, o OpenOptions) (*pool, error) {
+	key := poolKey{url: raw, readOnly: o.ReadOnly}
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.closed {
+		m.mu.Unlock()
 		return nil, ErrModuleClosed
 	}
-	if p, ok := m.pools[raw]; ok {
-		return p, nil
+	op, waiting := m.pools[key]
+	if !waiting {
+		op = &opening{ready: make(chan struct{})}
+		m.pools[key] = op
 	}
-	msk := newMasker(raw)
-	cfg, err := pgxpool.ParseConfig(raw)
+	guard := m.guard
+	m.mu.Unlock()
+	if waiting {
+		select {
+		case <-op.ready:
+			return op.p, op.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	op.p, op.err = m.prepare(ctx, raw, o, guard)
+	m.mu.Lock()
+	switch {
+	case m.closed && op.err == nil:
+		op.p, op.err = nil, ErrModuleClosed
+	case op.err != nil && ctx.Err() != nil:
+		delete(m.pools, key) // cut short by its caller: a later open tries again
+	case op.err == nil:
+		m.order = append(m.order, op.p)
+	}
+	m.mu.Unlock()
+	close(op.ready)
+	return op.p, op.err
+}
+
+// prepare parses raw, applies the options and, for a writable pool, runs the guard.
+func (m *Module) prepare(ctx context.Context, raw string, o OpenOptions, guard Guard) (*pool, error) {
+	cfg, err := pg.PoolConfig(raw, pg.AppName)
 	if err != nil {
-		return nil, msk.wrap(err, "sql: open %s", msk.mask(raw))
+		return nil, err // *pg.ConnectError, masked
 	}
-	msk = newMasker(raw, cfg.ConnConfig.Password)
+	msk := pg.NewMasker(raw, cfg.ConnConfig.Password)
 	applyOptions(cfg, raw, o)
 	if o.ReadOnly {
 		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
-	} else if m.guard != nil {
-		if err := m.check(cfg); err != nil {
-			return nil, msk.wrap(err, "sql: open %s", msk.mask(raw))
+	} else if guard != nil {
+		if err := check(ctx, cfg, guard); err != nil {
+			return nil, newOpenError(msk, raw, err)
 		}
 	}
-	p := &pool{mod: m, name: o.Name, masker: msk, cfg: cfg}
+	p := &pool{mod: m, name: o.Name, masker: msk, cfg: cfg, readOnly: o.ReadOnly}
 	if p.name == "" {
-		p.name = defaultName(cfg)
+		p.name = defaultName(cfg, o.ReadOnly)
 	}
-	m.pools[raw] = p
-	m.order = append(m.order, p)
 	return p, nil
 }
 
-// check runs the guard on a short-lived connection (called with m.mu held, in init code).
-func (m *Module) check(cfg *pgxpool.Config) error {
-	ctx, cancel := context.WithTimeout(context.Background(), guardTimeout)
+// check runs the guard on a short-lived connection, under ctx and guardTimeout.
+func check(ctx context.Context, cfg *pgxpool.Config, guard Guard) error {
+	ctx, cancel := context.WithTimeout(ctx, guardTimeout)
 	defer cancel()
-	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig.Copy())
+	conn, err := pg.Connect(ctx, cfg.ConnConfig.Copy())
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
-	return m.guard(ctx, conn)
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
+	return guard(ctx, conn)
 }
 
 func applyOptions(cfg *pgxpool.Config, raw string, o OpenOptions) {
@@ -120,10 +169,14 @@ func applyOptions(cfg *pgxpool.Config, raw string, o OpenOptions) {
 	}
 }
 
-// defaultName is host:port/dbname: no user, no password.
-func defaultName(cfg *pgxpool.Config) string {
+// defaultName is host:port/dbname, " (read-only)" for a read-only pool: no user, no password.
+func defaultName(cfg *pgxpool.Config, readOnly bool) string {
 	c := cfg.ConnConfig
-	return c.Host + ":" + strconv.Itoa(int(c.Port)) + "/" + c.Database
+	name := c.Host + ":" + strconv.Itoa(int(c.Port)) + "/" + c.Database
+	if readOnly {
+		name += " (read-only)"
+	}
+	return name
 }
 
 // get returns the live pgxpool, creating it on first use.
@@ -135,14 +188,22 @@ func (p *pool) get() (*pgxpool.Pool, error) {
 // create builds p's pgxpool unless the module was closed. It connects lazily.
 func (m *Module) create(p *pool) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
+	closed := m.closed
+	m.mu.Unlock()
+	if closed {
 		p.err = ErrModuleClosed
 		return
 	}
 	pp, err := pgxpool.NewWithConfig(context.Background(), p.cfg)
 	if err != nil {
-		p.err = p.masker.wrap(err, "sql: create pool %s", p.name)
+		p.err = wrapMasked(p.masker, err, "sql: create pool %s", p.name)
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		pp.Close()
+		p.err = ErrModuleClosed
 		return
 	}
 	p.p = pp
@@ -159,55 +220,7 @@ func (in *instance) acquire(ctx context.Context, p *pool) (*pgxpool.Conn, error)
 	c, err := pp.Acquire(ctx)
 	in.recordAcquire(p, time.Since(start), pp.Stat())
 	if err != nil {
-		return nil, p.masker.wrap(err, "sql: acquire connection (%s)", p.name)
+		return nil, wrapMasked(p.masker, err, "sql: acquire connection (%s)", p.name)
 	}
 	return c, nil
-}
-
-// PoolStat is a snapshot of one shared pool, for gauges and reports.
-type PoolStat struct {
-	Name            string        // the "db" tag
-	MaxConns        int32         // configured maximum
-	InUse           int32         // acquired connections
-	Idle            int32         // idle connections
-	Total           int32         // open connections (in use, idle and being built)
-	AcquireCount    int64         // successful acquires so far
-	AcquireDuration time.Duration // total time spent acquiring
-	EmptyAcquires   int64         // acquires that had to wait for a connection
-}
-
-// Pools returns a snapshot of every pool created so far, in the order they were opened.
-func (m *Module) Pools() []PoolStat {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make([]PoolStat, 0, len(m.order))
-	for _, p := range m.order {
-		if p.p == nil {
-			continue
-		}
-		s := p.p.Stat()
-		out = append(out, PoolStat{
-			Name: p.name, MaxConns: s.MaxConns(), InUse: s.AcquiredConns(), Idle: s.IdleConns(),
-			Total: s.TotalConns(), AcquireCount: s.AcquireCount(), AcquireDuration: s.AcquireDuration(),
-			EmptyAcquires: s.EmptyAcquireCount(),
-		})
-	}
-	return out
-}
-
-// Close closes every pool (end of run); statements still running are cancelled by their VU
-// contexts first. Later opens and statements fail with ErrModuleClosed. Close is idempotent.
-func (m *Module) Close() {
-	m.mu.Lock()
-	m.closed = true
-	var live []*pgxpool.Pool
-	for _, p := range m.order {
-		if p.p != nil {
-			live = append(live, p.p)
-		}
-	}
-	m.mu.Unlock()
-	for _, pp := range live {
-		pp.Close()
-	}
 }

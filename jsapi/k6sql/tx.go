@@ -80,10 +80,14 @@ func (in *instance) txOnce(p *pool, fn goja.Callable, o txOptions) (goja.Value, 
 	defer c.Release()
 	start := time.Now()
 	defer func() { in.recordTx(p, o.name, time.Since(start)) }()
-	tx, err := c.BeginTx(ctx, o.pgx)
+	txo := o.pgx
+	if p.readOnly {
+		txo = readOnlyTx(txo)
+	}
+	tx, err := c.BeginTx(ctx, txo)
 	in.recordQuery(p, stmtInfo{name: "BEGIN", op: OpOther}, time.Since(start), err)
 	if err != nil {
-		return nil, false, p.masker.wrap(err, "sql: begin")
+		return nil, false, wrapMasked(p.masker, err, "sql: begin")
 	}
 	s := &session{pool: p, tx: tx}
 	v, ferr := fn(goja.Undefined(), in.txObject(s))
@@ -93,11 +97,15 @@ func (in *instance) txOnce(p *pool, fn goja.Callable, o txOptions) (goja.Value, 
 		return nil, s.retry, ferr
 	}
 	cstart := time.Now()
-	err = tx.Commit(ctx)
+	if p.readOnly {
+		err = commitReadOnly(ctx, tx)
+	} else {
+		err = tx.Commit(ctx)
+	}
 	in.recordQuery(p, stmtInfo{name: "COMMIT", op: OpOther}, time.Since(cstart), err)
 	if err != nil {
 		rollback(ctx, tx)
-		return nil, s.retry || retryable(err), p.masker.wrap(err, "sql: commit")
+		return nil, s.retry || retryable(err), wrapMasked(p.masker, err, "sql: commit")
 	}
 	return v, false, nil
 }

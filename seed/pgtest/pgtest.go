@@ -11,7 +11,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"net/url"
+	neturl "net/url"
 	"os"
 	"testing"
 	"time"
@@ -56,7 +56,7 @@ func NewDatabase(t testing.TB) string {
 	}
 	t.Cleanup(func() { drop(t, admin, name) })
 
-	u, err := url.Parse(admin)
+	u, err := neturl.Parse(admin)
 	if err != nil {
 		t.Fatalf("pgtest: parse %s: %v", EnvVar, err)
 	}
@@ -75,5 +75,38 @@ func drop(t testing.TB, admin, name string) {
 	defer conn.Close(ctx)
 	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
 		t.Errorf("pgtest: drop %s: %v", name, err)
+	}
+}
+
+// FullURL returns url with the user replaced by a new login role that has no connection slot
+// (CONNECTION LIMIT 0): connecting is refused with SQLSTATE 53300 (too_many_connections), as
+// on a full server. The role is dropped when the test ends.
+func FullURL(t testing.TB, url string) string {
+	t.Helper()
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	role := "nnjs_test_role_" + hex.EncodeToString(b[:])
+	adminExec(t, "CREATE ROLE "+role+" LOGIN CONNECTION LIMIT 0")
+	t.Cleanup(func() { adminExec(t, "DROP ROLE IF EXISTS "+role) })
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatalf("pgtest: parse %s: %v", url, err)
+	}
+	u.User = neturl.User(role)
+	return u.String()
+}
+
+// adminExec runs sql on the test server's admin database.
+func adminExec(t testing.TB, sql string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, AdminURL(t))
+	if err != nil {
+		t.Fatalf("pgtest: connect to %s: %v", EnvVar, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		t.Fatalf("pgtest: %s: %v", sql, err)
 	}
 }

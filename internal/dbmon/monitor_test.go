@@ -3,6 +3,7 @@ package dbmon
 import (
 	"context"
 	"errors"
+	"net"
 	neturl "net/url"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/internal/pg"
 	"github.com/nnprotect/nnjs/seed/pgtest"
 )
 
@@ -29,18 +31,28 @@ type testMonitor struct {
 	c *metrics.Collector
 }
 
+// startMonitor starts a monitor that takes its last sample without waiting for the
+// statistics flush (the tests that need the wait use startMonitorConfig).
 func startMonitor(t *testing.T, url string, interval time.Duration) testMonitor {
+	t.Helper()
+	return startMonitorConfig(t, Config{URL: url, Interval: interval, FlushWait: NoFlushWait})
+}
+
+func startMonitorConfig(t *testing.T, cfg Config) testMonitor {
 	t.Helper()
 	reg := metrics.NewRegistry()
 	c := metrics.NewCollector(reg, metrics.CollectorConfig{Interval: time.Hour})
-	mon, err := New(Config{URL: url, Interval: interval}, reg)
+	mon, err := New(cfg, reg)
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	t.Cleanup(cancel)
+	defer cancel() // Start's context bounds only Start
 	require.NoError(t, mon.Start(ctx, c.Recorder(0)))
-	t.Cleanup(mon.Stop)
+	t.Cleanup(func() { mon.Stop(context.Background()) })
 	return testMonitor{mon, c}
 }
+
+// stop stops the monitor without waiting for luck: Stop returns after the last sample.
+func (tm testMonitor) stop() { tm.Stop(context.Background()) }
 
 // sink flushes the collector and returns the aggregate of name over series with tags.
 func (tm testMonitor) sink(name string, tags map[string]string) *metrics.Sink {
@@ -128,7 +140,7 @@ func TestDeadlockCountedByLastSample(t *testing.T) {
 	require.NoError(t, c2.Close(ctx))
 	require.Eventually(t, func() bool { return serverDeadlocks(ctx, probe) == 1 }, waitFor, pollEvery)
 
-	tm.Stop()
+	tm.stop()
 	assert.Equal(t, 1.0, tm.sink(DBDeadlocks, nil).Sum)
 	assert.Equal(t, int64(1), tm.Report().Deadlocks)
 	assert.GreaterOrEqual(t, tm.sink(DBXactRollback, nil).Sum, 1.0)
@@ -168,6 +180,9 @@ func TestLockWaitAndBlockingPair(t *testing.T) {
 	errc := make(chan error, 1)
 	go func() { _, err := waiter.Exec(ctx, "UPDATE t SET v = v + 2 WHERE id = 1"); errc <- err }()
 
+	// The waiter stays blocked until the rollback below, so some sample sees it with a lock
+	// wait start. The pair, the lock-wait gauges and PeakLockWaits of that sample come from
+	// one read of the server, and the gauges were recorded before the report showed the pair.
 	var pair BlockingPair
 	require.Eventually(t, func() bool {
 		for _, p := range tm.Report().Blocking {
@@ -182,8 +197,9 @@ func TestLockWaitAndBlockingPair(t *testing.T) {
 	assert.Equal(t, "UPDATE t SET v = v + 1 WHERE id = 1", pair.BlockingExample)
 	assert.Equal(t, "idle in transaction", pair.BlockingState)
 	assert.GreaterOrEqual(t, tm.sink(DBLockWaits, nil).Max, 1.0)
-	assert.Greater(t, tm.sink(DBLockWaitMax, nil).Max, 0.0)
+	assert.GreaterOrEqual(t, tm.sink(DBLockWaitMax, nil).Max, pair.MaxWaitMs)
 	assert.GreaterOrEqual(t, tm.Report().PeakLockWaits, int64(1))
+	assert.GreaterOrEqual(t, tm.Report().MaxLockWaitMs, pair.MaxWaitMs)
 
 	require.NoError(t, tx.Rollback(ctx))
 	require.NoError(t, <-errc)
@@ -244,7 +260,7 @@ func TestCommitsAndRowChanges(t *testing.T) {
 	}, waitFor, pollEvery)
 	n := tm.Report().Samples // more samples: the monitor's own commits must not add up
 	require.Eventually(t, func() bool { return tm.Report().Samples >= n+5 }, waitFor, pollEvery)
-	tm.Stop()
+	tm.stop()
 	commits := tm.sink(DBXactCommit, nil)
 	t.Logf("commits %v over %d samples, rollbacks %v", commits.Sum, commits.Count, tm.sink(DBXactRollback, nil).Sum)
 	assert.LessOrEqual(t, commits.Sum, 24.0+1, "only the load's commits (autovacuum may add one)")
@@ -262,14 +278,15 @@ func TestUnreachableDatabaseMasksPassword(t *testing.T) {
 	mon, err := New(Config{URL: url}, metrics.NewRegistry())
 	require.NoError(t, err)
 	err = mon.Start(testCtx(t), metrics.NewCollector(metrics.NewRegistry(), metrics.CollectorConfig{}).Recorder(0))
-	var ce *ConnectError
+	var ce *pg.ConnectError
 	require.ErrorAs(t, err, &ce)
 	t.Log(err)
-	assert.Contains(t, err.Error(), "127.0.0.1:1")
-	assert.Contains(t, err.Error(), "loadtest:xxxxx@")
+	assert.Contains(t, err.Error(), "database at postgres://loadtest:xxxxx@127.0.0.1:1/")
+	assert.Contains(t, err.Error(), "unreachable")
 	assert.NotContains(t, err.Error(), secret)
 	assert.NotContains(t, ce.Addr, secret)
-	mon.Stop() // returns at once after a failed Start
+	assert.Equal(t, "08001", ce.SQLState())
+	mon.Stop(context.Background()) // returns at once after a failed Start
 	assert.NotContains(t, mon.Report().Database, secret)
 }
 
@@ -284,32 +301,92 @@ func TestLifecycle(t *testing.T) {
 	tm := startMonitor(t, url, time.Hour)
 	assert.ErrorIs(t, tm.Start(context.Background(), tm.c.Recorder(0)), ErrStarted)
 	assert.Equal(t, int64(1), tm.Report().Samples, "Start takes the baseline sample")
-	tm.Stop()
-	tm.Stop() // idempotent
+	assert.False(t, tm.Report().Stopped)
+	tm.stop()
+	tm.stop() // idempotent
 	assert.Equal(t, int64(2), tm.Report().Samples, "Stop takes a last sample")
+	assert.True(t, tm.Report().Stopped)
 	assert.ErrorIs(t, tm.Start(context.Background(), tm.c.Recorder(0)), ErrStopped)
 
 	idle, err := New(Config{URL: url}, metrics.NewRegistry())
 	require.NoError(t, err)
-	idle.Stop() // before Start: nothing to wait for
+	idle.Stop(context.Background()) // before Start: nothing to wait for
 	assert.Zero(t, idle.Report().Samples)
 }
 
-func TestContextEndStopsSampling(t *testing.T) {
+func TestStartContextBoundsOnlyTheCall(t *testing.T) {
 	t.Parallel()
 	url := pgtest.NewDatabase(t)
 	reg := metrics.NewRegistry()
-	mon, err := New(Config{URL: url, Interval: testInterval}, reg)
+	mon, err := New(Config{URL: url, Interval: testInterval, FlushWait: NoFlushWait}, reg)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	require.NoError(t, mon.Start(ctx, metrics.NewCollector(reg, metrics.CollectorConfig{}).Recorder(0)))
-	require.Eventually(t, func() bool { return mon.Report().Samples >= 3 }, waitFor, pollEvery)
 	cancel()
-	mon.Stop() // waits for the goroutine, which took its last sample on ctx's end
+	require.Eventually(t, func() bool { return mon.Report().Samples >= 4 }, waitFor, pollEvery,
+		"the monitor keeps sampling after Start's context ended")
+	mon.Stop(context.Background()) // waits for the goroutine, which took its last sample
 	n := mon.Report().Samples
 	time.Sleep(3 * testInterval)
-	assert.Equal(t, n, mon.Report().Samples, "no sampling after the context ended")
+	assert.Equal(t, n, mon.Report().Samples, "no sampling after Stop")
 	assert.Zero(t, mon.Report().Errors)
+}
+
+// hangingServer accepts connections and never answers, like a server that stopped
+// responding; accepted receives each connection.
+func hangingServer(t *testing.T) (addr string, accepted <-chan net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ch := make(chan net.Conn, 16)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			ch <- c
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		for {
+			select {
+			case c := <-ch:
+				_ = c.Close()
+			default:
+				return
+			}
+		}
+	})
+	return ln.Addr().String(), ch
+}
+
+func TestStartObeysItsContext(t *testing.T) {
+	t.Parallel()
+	addr, accepted := hangingServer(t)
+	mon, err := New(Config{URL: "postgres://u:pw1234@" + addr + "/db?sslmode=disable"}, metrics.NewRegistry())
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		errc <- mon.Start(ctx, metrics.NewCollector(metrics.NewRegistry(), metrics.CollectorConfig{}).Recorder(0))
+	}()
+	select {
+	case <-accepted: // Start is now waiting for the server's answer
+	case <-time.After(waitFor):
+		t.Fatal("the monitor never connected")
+	}
+	cancel() // Ctrl-C
+	select {
+	case err := <-errc:
+		var ce *pg.ConnectError
+		require.ErrorAs(t, err, &ce)
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.NotContains(t, err.Error(), "pw1234")
+	case <-time.After(waitFor):
+		t.Fatal("Start ignored its context")
+	}
 }
 
 func TestReconnectsAfterLostConnection(t *testing.T) {

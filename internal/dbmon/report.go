@@ -30,21 +30,33 @@ type Report struct {
 	Deadlocks int64 `json:"deadlocks"`
 	Commits   int64 `json:"commits"`
 	Rollbacks int64 `json:"rollbacks"`
-	// PeakConnections is the highest number of sessions seen in each state; PeakTotal the
-	// highest number of sessions at one sample.
-	PeakConnections map[string]int64 `json:"peakConnections"`
+	// PeakTotal is the highest number of sessions seen at one sample and PeakTotalStates
+	// their states at that moment. PeakConnections is the highest number seen in each state,
+	// each at its own moment: they need not add up to PeakTotal.
 	PeakTotal       int64            `json:"peakTotal"`
+	PeakTotalStates map[string]int64 `json:"peakTotalStates"`
+	PeakConnections map[string]int64 `json:"peakConnections"`
 	// PeakLockWaits is the most sessions seen waiting on locks at one sample.
 	PeakLockWaits int64 `json:"peakLockWaits"`
 	// MaxLockWaitMs and MaxQueryAgeMs are the longest lock wait and statement age seen.
 	MaxLockWaitMs float64 `json:"maxLockWaitMs"`
 	MaxQueryAgeMs float64 `json:"maxQueryAgeMs"`
 	// RowsChanged is the rows inserted, updated and deleted per table, sorted by table.
+	// nnjs's own tables (nnjs_meta, nnjs_baseline_*, ...) are left out unless Tables names them.
 	RowsChanged []TableChanges `json:"rowsChanged"`
 	// Blocking lists the blocked/blocking statement pairs, most seen first.
 	Blocking []BlockingPair `json:"blocking"`
 	// BlockingDropped counts observations of pairs not kept once maxPairs were tracked.
 	BlockingDropped int64 `json:"blockingDropped"`
+	// Stopped reports that the monitor has taken its last sample. StatsFlushed says that the
+	// last sample came after PostgreSQL published the statistics of every session busy
+	// during the run, so commits and row counts are complete; FlushNote says why not.
+	Stopped      bool   `json:"stopped"`
+	StatsFlushed bool   `json:"statsFlushed"`
+	FlushNote    string `json:"flushNote,omitempty"`
+	// Warnings are problems with the monitor's configuration, such as a table of
+	// options.db.monitor.tables that the database does not have.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // TableChanges is the row changes of one table during the run.
@@ -82,7 +94,7 @@ type aggregates struct {
 
 func newAggregates() aggregates {
 	return aggregates{
-		r:     Report{PeakConnections: map[string]int64{}},
+		r:     Report{PeakConnections: map[string]int64{}, PeakTotalStates: map[string]int64{}},
 		pairs: map[[2]string]*BlockingPair{}, rows: map[string]*TableChanges{},
 	}
 }
@@ -99,7 +111,10 @@ func (a *aggregates) add(s sample, d dbCounters) {
 		total += n
 		r.PeakConnections[st] = max(r.PeakConnections[st], n)
 	}
-	r.PeakTotal = max(r.PeakTotal, total)
+	if total > r.PeakTotal {
+		r.PeakTotal = total
+		r.PeakTotalStates = maps.Clone(s.states)
+	}
 	r.PeakLockWaits = max(r.PeakLockWaits, s.lockWaits)
 	r.MaxLockWaitMs = max(r.MaxLockWaitMs, s.lockWait)
 	r.MaxQueryAgeMs = max(r.MaxQueryAgeMs, s.queryAge)
@@ -150,6 +165,8 @@ func (a *aggregates) addError(err error) {
 func (a *aggregates) report() Report {
 	r := a.r
 	r.PeakConnections = maps.Clone(a.r.PeakConnections)
+	r.PeakTotalStates = maps.Clone(a.r.PeakTotalStates)
+	r.Warnings = slices.Clone(a.r.Warnings)
 	r.BlockingDropped = a.dropped
 	r.Blocking = make([]BlockingPair, 0, len(a.pairs))
 	for _, p := range a.pairs {
@@ -182,7 +199,8 @@ func (r Report) WriteText(w io.Writer) error {
 	b.WriteString(")\n")
 	fmt.Fprintf(&b, "    deadlocks.............: %d\n", r.Deadlocks)
 	fmt.Fprintf(&b, "    commits / rollbacks...: %d / %d\n", r.Commits, r.Rollbacks)
-	fmt.Fprintf(&b, "    peak connections......: %s\n", r.peakText())
+	fmt.Fprintf(&b, "    peak connections......: %d together (%s)\n", r.PeakTotal, statesText(r.PeakTotalStates))
+	fmt.Fprintf(&b, "    peak per state........: %s (each at its own moment)\n", statesText(r.PeakConnections))
 	fmt.Fprintf(&b, "    peak lock waits.......: %d (longest wait %s, oldest query %s)\n",
 		r.PeakLockWaits, msText(r.MaxLockWaitMs), msText(r.MaxQueryAgeMs))
 	for _, tc := range r.RowsChanged {
@@ -195,6 +213,12 @@ func (r Report) WriteText(w io.Writer) error {
 				p.Count, msText(p.MaxWaitMs), p.BlockedExample, p.BlockingExample, p.BlockingState)
 		}
 	}
+	if r.Stopped && !r.StatsFlushed {
+		fmt.Fprintf(&b, "    note: the last sample may miss statistics PostgreSQL had not published yet (%s)\n", r.FlushNote)
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(&b, "    warning: %s\n", w)
+	}
 	_, err := io.WriteString(w, b.String())
 	if err != nil {
 		return fmt.Errorf("dbmon: write report: %w", err)
@@ -202,17 +226,20 @@ func (r Report) WriteText(w io.Writer) error {
 	return nil
 }
 
-// peakText lists the peak per state, largest first: "12 (active=8 idle=4)".
-func (r Report) peakText() string {
-	states := slices.Sorted(maps.Keys(r.PeakConnections))
-	slices.SortStableFunc(states, func(x, y string) int {
-		return cmp.Compare(r.PeakConnections[y], r.PeakConnections[x])
-	})
-	parts := make([]string, 0, len(states))
-	for _, st := range states {
-		parts = append(parts, fmt.Sprintf("%s=%d", st, r.PeakConnections[st]))
+// statesText lists sessions per state, largest first: "active=8 idle=4" ("none" when empty).
+func statesText(states map[string]int64) string {
+	names := slices.Sorted(maps.Keys(states))
+	slices.SortStableFunc(names, func(x, y string) int { return cmp.Compare(states[y], states[x]) })
+	parts := make([]string, 0, len(names))
+	for _, st := range names {
+		if states[st] > 0 {
+			parts = append(parts, fmt.Sprintf("%s=%d", st, states[st]))
+		}
 	}
-	return fmt.Sprintf("%d (%s)", r.PeakTotal, strings.Join(parts, " "))
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, " ")
 }
 
 // msText formats milliseconds as a rounded duration ("850ms", "1.2s").

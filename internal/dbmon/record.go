@@ -2,6 +2,8 @@ package dbmon
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
 )
@@ -56,6 +58,8 @@ type tracker struct {
 	started    bool
 	prevDB     dbCounters
 	prevTables map[string]tableCounters
+	// firstTables are the tables of the baseline sample, against which Tables is checked.
+	firstTables map[string]tableCounters
 	// ownCommits and ownRollbacks count the monitor's own sampling transactions that the
 	// next read will include, so they are not reported as load.
 	ownCommits, ownRollbacks int64
@@ -93,6 +97,9 @@ func (t *tracker) apply(s sample, rec metrics.Recorder) {
 	rec.Add(t.ms.commits, nil, float64(d.commits))
 	rec.Add(t.ms.rollbacks, nil, float64(d.rollbacks))
 	t.prevDB, t.prevTables, t.started = s.db, s.tables, true
+	if t.firstTables == nil {
+		t.firstTables = s.tables
+	}
 	t.agg.add(s, d)
 }
 
@@ -119,7 +126,7 @@ func (t *tracker) recordGauges(s sample, rec metrics.Recorder) {
 
 func (t *tracker) recordRows(cur map[string]tableCounters, rec metrics.Recorder) {
 	for name, c := range cur {
-		if !t.tables.selected(name) {
+		if !t.tables.selected(name) || t.tables == nil && ownTable(name) {
 			continue
 		}
 		p := t.prevTables[name] // a table created during the run starts from 0
@@ -193,4 +200,38 @@ func newTableFilter(names []string) tableFilter {
 // outside public) is selected. "public.wallets" in the list selects "wallets".
 func (f tableFilter) selected(name string) bool {
 	return f == nil || f[name] || f["public."+name]
+}
+
+// ownTable reports whether a table (named as in pg_stat_user_tables) is nnjs's bookkeeping
+// rather than the system under test: the staging marker, the integrity baseline and the
+// scratch tables of seeding and reset. Their rows are not the load's.
+func ownTable(name string) bool {
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	if name == "nnjs_meta" {
+		return true
+	}
+	for _, prefix := range []string{"nnjs_baseline_", "nnjs_seed_", "nnjs_reset_"} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// unknown returns the names of f that match no table of tables (as in pg_stat_user_tables).
+func (f tableFilter) unknown(tables map[string]tableCounters) []string {
+	var out []string
+	for n := range f {
+		_, ok := tables[n]
+		if !ok && strings.HasPrefix(n, "public.") {
+			_, ok = tables[strings.TrimPrefix(n, "public.")]
+		}
+		if !ok {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -1,4 +1,4 @@
-package seed
+package pg
 
 import (
 	"net/url"
@@ -97,4 +97,28 @@ func rawSafe(user, host string) bool {
 
 func dsnQuote(s string) string {
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
+
+func TestMasker(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, raw, msg, secret string
+	}{
+		{"userinfo", "postgres://u:pw1234@h/db", "dial postgres://u:pw1234@h/db failed: pw1234", "pw1234"},
+		{"escaped", "postgres://u:p%40ss%2Fw@h/db", "bad postgres://u:p%40ss%2Fw@h/db (p@ss/w)", "p@ss/w"},
+		{"escaped form", "postgres://u:p%40ss%2Fw@h/db", "user=u password=p%40ss%2Fw", "p%40ss%2Fw"},
+		{"query", "postgres://u@h/db?password=topsecret", "url postgres://u@h/db?password=topsecret", "topsecret"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := NewMasker(tc.raw).Mask(tc.msg)
+			assert.NotContains(t, got, tc.secret)
+			assert.Contains(t, got, masked)
+		})
+	}
+	got := NewMasker("host=h password=abc123", "abc123").Mask("conn host=h password=abc123: abc123 rejected")
+	assert.Equal(t, "conn host=h password=xxxxx: xxxxx rejected", got)
+	got = NewMasker("postgres://u:pw@h/db").Mask("postgres://u:pw@h/db: wrong pw at power")
+	assert.Equal(t, "postgres://u:xxxxx@h/db: wrong pw at power", got, "a two-byte password is hidden only in the URL")
+	assert.Equal(t, "as is", Masker{}.Mask("as is"))
 }

@@ -21,6 +21,15 @@ func TestFingerprint(t *testing.T) {
 		{"identifier digits kept", "SELECT col2 FROM t1 WHERE \"c3\" = 4", "SELECT col2 FROM t1 WHERE \"c3\" = ?"},
 		{"exponent", "SELECT 1.5e-3 + 2E10", "SELECT ? + ?"},
 		{"unterminated string", "SELECT 'abc", "SELECT ?"},
+		// a quote inside a dollar-quoted constant does not open a string
+		{"dollar quote", "SELECT $$it's$$, id FROM t WHERE id = 7", "SELECT ?, id FROM t WHERE id = ?"},
+		{"tagged dollar quote", "SELECT $f$ $$ it's $f$ FROM t", "SELECT ? FROM t"},
+		// a quote inside a comment does not swallow the rest of the statement
+		{"line comment", "SELECT id FROM t -- don't\nWHERE id = 7", "SELECT id FROM t WHERE id = ?"},
+		{"nested block comment", "SELECT /* it's /* nested */ still */ id FROM t WHERE id = 7", "SELECT id FROM t WHERE id = ?"},
+		{"escape string", `SELECT E'it\'s', id FROM t WHERE id = 7`, "SELECT ?, id FROM t WHERE id = ?"},
+		{"quoted identifier with a quote", `SELECT "it's" FROM t WHERE x = 'a'`, `SELECT "it's" FROM t WHERE x = ?`},
+		{"cast kept", "SELECT '7'::int, date '2024-01-01'", "SELECT ?::int, date ?"},
 		{"empty", "   ", ""},
 	}
 	for _, tc := range tests {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sort"
 	"time"
 
@@ -28,10 +29,21 @@ type Config struct {
 	// Tables limits db_rows_changed to these tables ("wallets" or "schema.wallets"); empty
 	// means every user table with changes.
 	Tables []string
+	// FlushWait bounds how long Stop waits for PostgreSQL to publish the statistics of the
+	// sessions busy during the run before the last sample: zero means DefaultFlushWait,
+	// NoFlushWait skips the wait (the last counts may then be short).
+	FlushWait time.Duration
+	// Logger receives the monitor's warnings (e.g. a table of Tables that does not exist);
+	// nil discards them. They are in Report.Warnings too.
+	Logger *slog.Logger
 	// Enabled reports whether options.db.monitor asked for the monitor (an object or true).
 	// ParseOptions sets it; New ignores it: the caller decides (--db-monitor forces it).
 	Enabled bool
 }
+
+// NoFlushWait as Config.FlushWait makes Stop take the last sample without waiting for the
+// statistics flush (options.db.monitor.flushWait: 0).
+const NoFlushWait time.Duration = -1
 
 // ErrNoURL is returned by New when the configuration has no database URL.
 var ErrNoURL = errors.New("dbmon: no database URL (set options.db.url or --db-monitor URL)")
@@ -55,16 +67,17 @@ func optErr(option string, format string, args ...any) error {
 
 // monitorJSON is the shape of options.db.monitor when it is an object.
 type monitorJSON struct {
-	URL      *string           `json:"url"`
-	Interval *options.Duration `json:"interval"`
-	Tables   []string          `json:"tables"`
+	URL       *string           `json:"url"`
+	Interval  *options.Duration `json:"interval"`
+	FlushWait *options.Duration `json:"flushWait"`
+	Tables    []string          `json:"tables"`
 }
 
-var monitorKeys = map[string]bool{"url": true, "interval": true, "tables": true}
+var monitorKeys = map[string]bool{"url": true, "interval": true, "flushWait": true, "tables": true}
 
 // ParseOptions reads options.db (raw is its JSON; empty or null gives a zero Config):
 //
-//	db: { url: 'postgres://...', monitor: { interval: '1s', tables: ['wallets'], url: '...' } }
+//	db: { url: 'postgres://...', monitor: { interval: '1s', tables: ['wallets'], url: '...', flushWait: '11s' } }
 //
 // monitor may also be true (defaults) or false. monitor.url overrides db.url for the monitor
 // only (e.g. a direct connection when the VUs go through a pooler). Other keys of db belong to
@@ -114,6 +127,11 @@ func parseMonitor(cfg Config, raw json.RawMessage) (Config, error) {
 			return cfg, &OptionError{Option: "db.monitor.interval", Err: err}
 		}
 	}
+	if v, ok := keys["flushWait"]; ok {
+		if err := json.Unmarshal(v, &m.FlushWait); err != nil {
+			return cfg, &OptionError{Option: "db.monitor.flushWait", Err: err}
+		}
+	}
 	if v, ok := keys["url"]; ok {
 		if err := json.Unmarshal(v, &m.URL); err != nil {
 			return cfg, optErr("db.monitor.url", "must be a string: %w", err)
@@ -139,12 +157,18 @@ func checkKeys(keys map[string]json.RawMessage) error {
 		return nil
 	}
 	sort.Strings(unknown)
-	return optErr("db.monitor."+unknown[0], "unknown option (known: interval, tables, url)")
+	return optErr("db.monitor."+unknown[0], "unknown option (known: flushWait, interval, tables, url)")
 }
 
 // applyMonitor validates the decoded monitor object and copies it into cfg.
 func applyMonitor(cfg Config, m monitorJSON) (Config, error) {
 	cfg.Enabled, cfg.Interval = true, DefaultInterval
+	if m.FlushWait != nil {
+		cfg.FlushWait = m.FlushWait.D()
+		if cfg.FlushWait == 0 {
+			cfg.FlushWait = NoFlushWait
+		}
+	}
 	if m.Interval != nil {
 		if err := checkInterval(m.Interval.D()); err != nil {
 			return cfg, &OptionError{Option: "db.monitor.interval", Err: err}

@@ -100,17 +100,23 @@ func TestTrackerRowsChangedFilter(t *testing.T) {
 			"db_rows_changed{op:insert,table:wallets}": 3, "db_rows_changed{op:update,table:wallets}": 4,
 			"db_rows_changed{op:delete,table:orders}": 1,
 		}},
+		{"nnjs's own tables when named", []string{"nnjs_baseline_member"}, map[string]float64{
+			"db_rows_changed{op:insert,table:nnjs_baseline_member}": 200,
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			tr, rec := newTestTracker(t, tc.tables), newFakeRecorder()
 			tr.apply(sample{tables: map[string]tableCounters{
-				"wallets": {ins: 10, upd: 5}, "orders": {del: 2}, "idle_table": {ins: 4},
+				"wallets": {ins: 10, upd: 5}, "orders": {del: 2}, "idle_table": {ins: 4}, "nnjs_meta": {},
 			}}, rec)
 			tr.apply(sample{tables: map[string]tableCounters{
 				"wallets": {ins: 13, upd: 9}, "orders": {del: 3}, "idle_table": {ins: 4},
 				"audit.log": {ins: 9}, // created during the run
+				// nnjs's bookkeeping is not the load's
+				"nnjs_meta": {upd: 1}, "nnjs_baseline_member": {ins: 200}, "nnjs_baseline_run": {ins: 1},
+				"pg_temp_3.nnjs_seed_users": {ins: 50},
 			}}, rec)
 			got := map[string]float64{}
 			for k, v := range rec.sum {
@@ -121,4 +127,23 @@ func TestTrackerRowsChangedFilter(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+func TestOwnTable(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		"nnjs_meta": true, "nnjs_baseline_member": true, "nnjs_baseline_paid_order": true,
+		"pg_temp_3.nnjs_seed_users": true, "nnjs_reset_orders": true, "audit.nnjs_meta": true,
+		"orders": false, "nnjs_idempotency_keys": false, "nnjs_metadata": false, "wallets": false,
+	} {
+		assert.Equal(t, want, ownTable(name), name)
+	}
+}
+
+func TestTableFilterUnknown(t *testing.T) {
+	t.Parallel()
+	tables := map[string]tableCounters{"wallets": {}, "audit.log": {}}
+	f := newTableFilter([]string{"wallets", "public.wallets", "audit.log", "walets", "public.orders"})
+	assert.Equal(t, []string{"public.orders", "walets"}, f.unknown(tables))
+	assert.Empty(t, tableFilter(nil).unknown(tables))
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/nnprotect/nnjs/internal/pg"
 )
 
 // sample is what one sampling transaction read.
@@ -31,39 +33,41 @@ type pairSample struct {
 	waitMs            float64 // how long the blocked session has waited
 }
 
-// mine selects the client sessions of the monitored database, minus the monitors.
-const mine = `WITH mine AS (
-	SELECT * FROM pg_stat_activity
+// qActivity reads every client session of the monitored database (minus the monitors) in one
+// statement: pg_stat_activity's wait events are read live, so the lock-wait gauges and the
+// blocking pairs must come from the same read to agree with each other. Each row is one
+// session: state, whether it waits on a lock, how long (ms, from pg_locks.waitstart; 0 in
+// the instant before the server sets it), the age of its running statement (ms), its
+// statement, and the statements and states of the sessions blocking it.
+const qActivity = `WITH act AS MATERIALIZED (
+	SELECT pid, datname, backend_type, application_name, state, wait_event_type, query, query_start
+	FROM pg_stat_activity),
+mine AS MATERIALIZED (
+	SELECT * FROM act
 	WHERE datname = current_database() AND backend_type = 'client backend'
-	  AND pid <> pg_backend_pid() AND coalesce(application_name, '') <> '` + ApplicationName + `')
-`
+	  AND pid <> pg_backend_pid() AND coalesce(application_name, '') <> '` + pg.MonitorAppName + `'),
+waits AS (
+	SELECT l.pid, min(l.waitstart) AS since FROM pg_locks l
+	WHERE NOT l.granted AND l.pid IN (SELECT pid FROM mine) GROUP BY l.pid)
+SELECT coalesce(m.state, 'unknown'), coalesce(m.wait_event_type = 'Lock', false),
+	CASE WHEN m.wait_event_type = 'Lock'
+		THEN coalesce(1000 * extract(epoch FROM clock_timestamp() - w.since), 0) ELSE 0 END::float8,
+	CASE WHEN m.state = 'active'
+		THEN coalesce(1000 * extract(epoch FROM clock_timestamp() - m.query_start), 0) ELSE 0 END::float8,
+	coalesce(m.query, ''),
+	CASE WHEN m.wait_event_type = 'Lock' THEN ARRAY(SELECT coalesce(b.query, '')
+		FROM unnest(pg_blocking_pids(m.pid)) AS bp(pid) JOIN act b ON b.pid = bp.pid ORDER BY b.pid) END,
+	CASE WHEN m.wait_event_type = 'Lock' THEN ARRAY(SELECT coalesce(b.state, '')
+		FROM unnest(pg_blocking_pids(m.pid)) AS bp(pid) JOIN act b ON b.pid = bp.pid ORDER BY b.pid) END
+FROM mine m LEFT JOIN waits w ON w.pid = m.pid`
 
 const (
-	qStates = mine + `SELECT coalesce(state, 'unknown'), count(*) FROM mine GROUP BY 1`
-
-	qWaits = mine + `SELECT
-	count(*) FILTER (WHERE wait_event_type = 'Lock'),
-	coalesce((SELECT max(1000 * extract(epoch FROM clock_timestamp() - l.waitstart))::float8
-		FROM pg_locks l WHERE NOT l.granted AND l.pid IN (SELECT pid FROM mine)), 0),
-	coalesce(max(1000 * extract(epoch FROM clock_timestamp() - query_start))
-		FILTER (WHERE state = 'active'), 0)::float8
-FROM mine`
-
 	qDatabase = `SELECT deadlocks, xact_commit, xact_rollback
 FROM pg_stat_database WHERE datname = current_database()`
 
 	qTables = `SELECT CASE WHEN schemaname = 'public' THEN relname ELSE schemaname || '.' || relname END,
 	n_tup_ins, n_tup_upd, n_tup_del
 FROM pg_stat_user_tables`
-
-	qPairs = mine + `SELECT coalesce(w.query, ''), coalesce(b.query, ''), coalesce(b.state, ''),
-	coalesce(1000 * extract(epoch FROM clock_timestamp() -
-		coalesce((SELECT min(l.waitstart) FROM pg_locks l WHERE l.pid = w.pid AND NOT l.granted),
-			w.query_start)), 0)::float8
-FROM mine w
-CROSS JOIN LATERAL unnest(pg_blocking_pids(w.pid)) AS bp(pid)
-JOIN pg_stat_activity b ON b.pid = bp.pid
-WHERE w.wait_event_type = 'Lock'`
 )
 
 // read runs one sampling transaction. It clears the statistics snapshot first, so counters
@@ -99,23 +103,13 @@ func read(ctx context.Context, conn *pgx.Conn, flush bool) (s sample, err error)
 // readAll runs the sampling queries inside tx.
 func readAll(ctx context.Context, tx pgx.Tx) (sample, error) {
 	s := sample{states: map[string]int64{}, tables: map[string]tableCounters{}}
-	err := collect(ctx, tx, qStates, func(r pgx.Rows) error {
-		var st string
-		var n int64
-		err := r.Scan(&st, &n)
-		s.states[st] = n
-		return err
-	})
-	if err != nil {
-		return s, fmt.Errorf("connections: %w", err)
-	}
-	if err := tx.QueryRow(ctx, qWaits).Scan(&s.lockWaits, &s.lockWait, &s.queryAge); err != nil {
-		return s, fmt.Errorf("lock waits: %w", err)
+	if err := collect(ctx, tx, qActivity, s.addSession); err != nil {
+		return s, fmt.Errorf("sessions: %w", err)
 	}
 	if err := tx.QueryRow(ctx, qDatabase).Scan(&s.db.deadlocks, &s.db.commits, &s.db.rollbacks); err != nil {
 		return s, fmt.Errorf("database counters: %w", err)
 	}
-	err = collect(ctx, tx, qTables, func(r pgx.Rows) error {
+	err := collect(ctx, tx, qTables, func(r pgx.Rows) error {
 		var name string
 		var c tableCounters
 		err := r.Scan(&name, &c.ins, &c.upd, &c.del)
@@ -125,16 +119,35 @@ func readAll(ctx context.Context, tx pgx.Tx) (sample, error) {
 	if err != nil {
 		return s, fmt.Errorf("table counters: %w", err)
 	}
-	err = collect(ctx, tx, qPairs, func(r pgx.Rows) error {
-		var p pairSample
-		err := r.Scan(&p.blocked, &p.blocking, &p.blockingState, &p.waitMs)
-		s.pairs = append(s.pairs, p)
-		return err
-	})
-	if err != nil {
-		return s, fmt.Errorf("blocking pairs: %w", err)
-	}
 	return s, nil
+}
+
+// addSession folds one row of qActivity into the sample.
+func (s *sample) addSession(r pgx.Rows) error {
+	var (
+		state, query     string
+		waiting          bool
+		waitMs, ageMs    float64
+		blockers, states []string
+	)
+	if err := r.Scan(&state, &waiting, &waitMs, &ageMs, &query, &blockers, &states); err != nil {
+		return err
+	}
+	s.states[state]++
+	s.queryAge = max(s.queryAge, ageMs)
+	if !waiting {
+		return nil
+	}
+	s.lockWaits++
+	s.lockWait = max(s.lockWait, waitMs)
+	for i, b := range blockers {
+		st := ""
+		if i < len(states) {
+			st = states[i]
+		}
+		s.pairs = append(s.pairs, pairSample{blocked: query, blocking: b, blockingState: st, waitMs: waitMs})
+	}
+	return nil
 }
 
 // collect runs query and calls row for each result row.

@@ -79,11 +79,50 @@ func TestReportJSONAndText(t *testing.T) {
 		"postgres://app:xxxxx@db/x (every 1s, 1 samples)",
 		"deadlocks.............: 1",
 		"commits / rollbacks...: 40 / 2",
-		"peak connections......: 6 (active=4 idle in transaction=2)",
+		"peak connections......: 6 together (active=4 idle in transaction=2)",
+		"peak per state........: active=4 idle in transaction=2 (each at its own moment)",
 		"peak lock waits.......: 3 (longest wait 1.2s, oldest query 56ms)",
 		"rows wallets", "~7",
 		"1× waited up to 850ms", "blocked:  UPDATE wallets SET balance = 1", "blocking: SELECT 1 (idle in transaction)",
 	} {
 		assert.Contains(t, text, want)
 	}
+}
+
+// TestPeaksLabelledPerState: per-state peaks of different moments are not presented as one
+// moment; the total comes with the states of its own moment.
+func TestPeaksLabelledPerState(t *testing.T) {
+	t.Parallel()
+	a := newAggregates()
+	a.add(sample{states: map[string]int64{"idle": 21}}, dbCounters{})
+	a.add(sample{states: map[string]int64{"idle": 17, "active": 4, "idle in transaction": 2}}, dbCounters{})
+	a.add(sample{states: map[string]int64{"idle": 3, "active": 2}}, dbCounters{})
+	r := a.report()
+	assert.Equal(t, int64(23), r.PeakTotal)
+	assert.Equal(t, map[string]int64{"idle": 17, "active": 4, "idle in transaction": 2}, r.PeakTotalStates)
+	assert.Equal(t, map[string]int64{"idle": 21, "active": 4, "idle in transaction": 2}, r.PeakConnections)
+
+	var sb strings.Builder
+	require.NoError(t, r.WriteText(&sb))
+	assert.Contains(t, sb.String(), "peak connections......: 23 together (idle=17 active=4 idle in transaction=2)\n")
+	assert.Contains(t, sb.String(), "peak per state........: idle=21 active=4 idle in transaction=2 (each at its own moment)\n")
+	assert.NotContains(t, sb.String(), "note:", "a running monitor has no last sample yet")
+}
+
+func TestReportTextNotesAndWarnings(t *testing.T) {
+	t.Parallel()
+	a := newAggregates()
+	r := a.report()
+	r.Stopped, r.FlushNote = true, "flush wait cut short: the run was interrupted"
+	r.Warnings = []string{`options.db.monitor.tables: no table "walets"`}
+	var sb strings.Builder
+	require.NoError(t, r.WriteText(&sb))
+	assert.Contains(t, sb.String(), "peak connections......: 0 together (none)")
+	assert.Contains(t, sb.String(), "note: the last sample may miss statistics PostgreSQL had not published yet (flush wait cut short: the run was interrupted)")
+	assert.Contains(t, sb.String(), `warning: options.db.monitor.tables: no table "walets"`)
+
+	r.StatsFlushed, r.FlushNote = true, ""
+	sb.Reset()
+	require.NoError(t, r.WriteText(&sb))
+	assert.NotContains(t, sb.String(), "note:")
 }

@@ -1,6 +1,7 @@
-package seed
+package pg
 
 import (
+	neturl "net/url"
 	"strings"
 )
 
@@ -115,4 +116,48 @@ func valueEnd(s string, j int) int {
 		k++
 	}
 	return min(k, len(s))
+}
+
+// minSecret is the shortest password a Masker replaces wherever it appears; shorter ones are
+// hidden only inside the connection string, since replacing one or two characters everywhere
+// would garble the text without protecting anything.
+const minSecret = 3
+
+// Masker hides the secrets of one connection string in any text: the string itself becomes
+// its MaskURL form, and its password (plus any extra ones given) is replaced in raw and
+// URL-escaped forms. The zero value changes nothing. It is safe for concurrent use.
+type Masker struct {
+	r *strings.Replacer
+}
+
+// NewMasker returns the masker of connection string raw; passwords adds secrets found
+// elsewhere (e.g. the parsed configuration's password).
+func NewMasker(raw string, passwords ...string) Masker {
+	var pairs []string
+	if raw != "" {
+		pairs = append(pairs, raw, MaskURL(raw))
+	}
+	if u, err := neturl.Parse(raw); err == nil && u.User != nil {
+		if pw, ok := u.User.Password(); ok {
+			passwords = append(passwords, pw)
+		}
+	}
+	for _, pw := range passwords {
+		if len(pw) < minSecret {
+			continue
+		}
+		pairs = append(pairs, pw, masked, neturl.QueryEscape(pw), masked, neturl.PathEscape(pw), masked)
+	}
+	if len(pairs) == 0 {
+		return Masker{}
+	}
+	return Masker{r: strings.NewReplacer(pairs...)}
+}
+
+// Mask returns s without the masker's secrets.
+func (m Masker) Mask(s string) string {
+	if m.r == nil {
+		return s
+	}
+	return m.r.Replace(s)
 }

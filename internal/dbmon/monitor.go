@@ -4,19 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
-	"github.com/nnprotect/nnjs/seed"
+	"github.com/nnprotect/nnjs/internal/pg"
 )
 
 // ApplicationName is the application_name of the monitor's connection; sessions with it are
 // left out of db_connections and the lock metrics.
-const ApplicationName = "nnjs-monitor"
+const ApplicationName = pg.MonitorAppName
 
 // sampleTimeout bounds one sampling transaction, and the last sample taken when stopping.
 const sampleTimeout = 5 * time.Second
@@ -28,21 +28,6 @@ var (
 	ErrServerVersion = errors.New("dbmon: PostgreSQL 14 or later is required")
 )
 
-// ConnectError is returned by Start when the database cannot be reached or the connection
-// string is invalid. Addr is the masked connection string; the message never contains the
-// password. Unwrap gives the driver's error (its text is not scrubbed).
-type ConnectError struct {
-	Addr string
-	Err  error
-	msg  string
-}
-
-// Error names the masked address and the scrubbed cause.
-func (e *ConnectError) Error() string { return e.msg }
-
-// Unwrap returns the driver's error.
-func (e *ConnectError) Unwrap() error { return e.Err }
-
 // Monitor samples one PostgreSQL database during a run and records what it sees as metrics.
 // Start launches one sampling goroutine, which alone uses the Recorder; Report and Stop are
 // safe to call from any goroutine.
@@ -51,13 +36,14 @@ type Monitor struct {
 	addr string // masked URL
 	ms   metricSet
 
-	mu      sync.Mutex // guards tr, state and flush
+	mu      sync.Mutex // guards everything below
 	tr      *tracker
 	state   int // idle, running, stopped
 	flush   bool
+	since   time.Time       // server time of the baseline sample
+	stopCtx context.Context // Stop's context, set before stopped is closed
 	stopped chan struct{}
 	done    chan struct{}
-	once    sync.Once
 }
 
 const (
@@ -78,19 +64,23 @@ func New(cfg Config, reg *metrics.Registry) (*Monitor, error) {
 	if err := checkInterval(cfg.Interval); err != nil {
 		return nil, fmt.Errorf("dbmon: %w", err)
 	}
+	if cfg.FlushWait == 0 {
+		cfg.FlushWait = DefaultFlushWait
+	}
 	ms, err := registerMetrics(reg)
 	if err != nil {
 		return nil, err
 	}
 	return &Monitor{
-		cfg: cfg, addr: seed.MaskURL(cfg.URL), ms: ms, tr: newTracker(ms, cfg.Tables),
+		cfg: cfg, addr: pg.MaskURL(cfg.URL), ms: ms, tr: newTracker(ms, cfg.Tables),
 		stopped: make(chan struct{}), done: make(chan struct{}),
 	}, nil
 }
 
-// Start connects, takes the baseline sample (deadlock, commit and row counters) and samples
-// every Interval until ctx is done or Stop is called. It returns once the baseline is taken;
-// a *ConnectError when the database is unreachable, ErrServerVersion before PostgreSQL 14.
+// Start connects, takes the baseline sample (deadlock, commit and row counters) and starts
+// sampling every Interval until Stop. ctx bounds only this call (with DialTimeout for the
+// connection): cancelling it afterwards does not stop the monitor. It returns a
+// *pg.ConnectError when the database is unreachable, ErrServerVersion before PostgreSQL 14.
 // rec is used by the sampling goroutine only.
 func (m *Monitor) Start(ctx context.Context, rec metrics.Recorder) error {
 	m.mu.Lock()
@@ -119,23 +109,51 @@ func (m *Monitor) Start(ctx context.Context, rec metrics.Recorder) error {
 		close(m.done)
 		return err
 	}
-	go m.loop(ctx, conn, rec)
+	m.warnUnknownTables()
+	go m.loop(context.WithoutCancel(ctx), conn, rec)
 	return nil
 }
 
-// Stop takes a last sample (so deadlocks at the end count), closes the connection and waits
-// for the sampling goroutine. It is idempotent and safe before Start. Stop it after the VUs'
-// pool is closed: backends flush their statistics when they exit.
-func (m *Monitor) Stop() {
-	m.once.Do(func() { close(m.stopped) })
+// Stop ends the monitor: it waits (up to FlushWait, and while ctx lasts) until PostgreSQL has
+// published the statistics of the sessions that were busy during the run, takes a last
+// sample (so the last commits, row changes and deadlocks count), closes the connection and
+// waits for the sampling goroutine. Call it after the load's pools are closed: a session
+// that exits publishes its statistics at once, an idle one within seconds. The last sample
+// is taken even when ctx is done (within sampleTimeout). Stop is idempotent and safe before
+// Start.
+func (m *Monitor) Stop(ctx context.Context) {
 	m.mu.Lock()
 	st := m.state
-	if st == stateIdle {
+	switch st {
+	case stateIdle:
 		m.state = stateStopped
+	case stateRunning:
+		if m.stopCtx == nil {
+			m.stopCtx = ctx
+			close(m.stopped)
+		}
 	}
 	m.mu.Unlock()
 	if st != stateIdle {
 		<-m.done
+	}
+}
+
+// warnUnknownTables warns (in the report, and through Config.Logger) about names of Tables
+// that match no table of the database at the start.
+func (m *Monitor) warnUnknownTables() {
+	m.mu.Lock()
+	names := m.tr.tables.unknown(m.tr.firstTables)
+	for _, n := range names {
+		m.tr.agg.r.Warnings = append(m.tr.agg.r.Warnings, fmt.Sprintf(
+			"options.db.monitor.tables: no table %q in %s at the start of the run (its row changes are counted if it appears)", n, m.addr))
+	}
+	warnings := slices.Clone(m.tr.agg.r.Warnings)
+	m.mu.Unlock()
+	if m.cfg.Logger != nil {
+		for _, w := range warnings {
+			m.cfg.Logger.Warn(w)
+		}
 	}
 }
 
@@ -160,11 +178,11 @@ func (m *Monitor) loop(ctx context.Context, conn *pgx.Conn, rec metrics.Recorder
 	defer t.Stop()
 	for {
 		select {
-		case <-ctx.Done():
-			m.last(ctx, conn, rec)
-			return
 		case <-m.stopped:
-			m.last(ctx, conn, rec)
+			m.mu.Lock()
+			sctx := m.stopCtx
+			m.mu.Unlock()
+			m.last(sctx, conn, rec)
 			return
 		case <-t.C:
 			conn = m.tick(ctx, conn, rec)
@@ -175,26 +193,40 @@ func (m *Monitor) loop(ctx context.Context, conn *pgx.Conn, rec metrics.Recorder
 // tick takes one sample, reconnecting first when the connection was lost; it returns the
 // connection to use next (nil when reconnecting failed).
 func (m *Monitor) tick(ctx context.Context, conn *pgx.Conn, rec metrics.Recorder) *pgx.Conn {
-	if conn == nil || conn.IsClosed() {
-		if conn = m.reopen(ctx); conn == nil {
-			return nil
-		}
+	if conn = m.live(ctx, conn); conn == nil {
+		return nil
 	}
 	_ = m.sample(ctx, conn, rec) // failures are counted in the report
 	return conn
 }
 
-// last takes the final sample, even when ctx is already done, and closes the connection.
-func (m *Monitor) last(ctx context.Context, conn *pgx.Conn, rec metrics.Recorder) {
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sampleTimeout)
-	defer cancel()
-	if conn == nil || conn.IsClosed() {
-		if conn = m.reopen(lctx); conn == nil {
-			return
-		}
+// last waits for the statistics flush while stopCtx lasts, then takes the final sample (even
+// when stopCtx is done) and closes the connection.
+func (m *Monitor) last(stopCtx context.Context, conn *pgx.Conn, rec metrics.Recorder) {
+	final := context.WithoutCancel(stopCtx) // the last sample is taken whatever stopCtx says
+	if conn = m.live(final, conn); conn == nil {
+		m.noteFlush(flushResult{note: "no connection for the last sample"})
+		return
 	}
-	_ = m.sample(lctx, conn, rec)
-	_ = conn.Close(lctx)
+	m.noteFlush(m.awaitFlush(stopCtx, conn))
+	if conn = m.live(final, conn); conn == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(final, sampleTimeout)
+	defer cancel()
+	_ = m.sample(ctx, conn, rec)
+	_ = conn.Close(ctx)
+}
+
+// live returns conn, or a new connection when conn was lost (nil when that fails; the
+// attempt is bounded by sampleTimeout).
+func (m *Monitor) live(ctx context.Context, conn *pgx.Conn) *pgx.Conn {
+	if conn != nil && !conn.IsClosed() {
+		return conn
+	}
+	ctx, cancel := context.WithTimeout(ctx, sampleTimeout)
+	defer cancel()
+	return m.reopen(ctx)
 }
 
 // sample reads and records one sample.
@@ -235,67 +267,4 @@ func (m *Monitor) reopen(ctx context.Context) *pgx.Conn {
 	m.tr.sampled(true)
 	m.tr.sampled(true)
 	return conn
-}
-
-// open connects with application_name = ApplicationName and checks the server version.
-func (m *Monitor) open(ctx context.Context) (*pgx.Conn, error) {
-	cc, err := pgx.ParseConfig(m.cfg.URL)
-	if err != nil {
-		return nil, &ConnectError{Addr: m.addr, Err: err,
-			msg: fmt.Sprintf("dbmon: invalid connection string %s", m.addr)}
-	}
-	cc.RuntimeParams["application_name"] = ApplicationName
-	// No named prepared statements, so a pooler in transaction mode works too.
-	cc.DefaultQueryExecMode = pgx.QueryExecModeExec
-	conn, err := pgx.ConnectConfig(ctx, cc)
-	if err != nil {
-		text := scrub(err.Error(), m.cfg.URL, m.addr, cc.Password)
-		return nil, &ConnectError{Addr: m.addr, Err: err,
-			msg: fmt.Sprintf("dbmon: connect to %s: %s", m.addr, text)}
-	}
-	if err := m.checkServer(ctx, conn); err != nil {
-		_ = conn.Close(context.WithoutCancel(ctx))
-		return nil, err
-	}
-	return conn, nil
-}
-
-// checkServer requires PostgreSQL 14 (pg_locks.waitstart) and notes whether this session may
-// call pg_stat_force_next_flush (15+), which makes the monitor's own transactions exactly
-// subtractable from the commit counter. It runs in one transaction that, when it can, flushes
-// this session's statistics (its startup transaction included) so the baseline sees them.
-func (m *Monitor) checkServer(ctx context.Context, conn *pgx.Conn) error {
-	var version int
-	var flush bool
-	err := pgx.BeginTxFunc(ctx, conn, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT current_setting('server_version_num')::int,
-			coalesce(has_function_privilege(to_regprocedure('pg_stat_force_next_flush()'), 'EXECUTE'), false)`).
-			Scan(&version, &flush)
-		if err != nil || !flush {
-			return err
-		}
-		_, err = tx.Exec(ctx, "SELECT pg_stat_force_next_flush()")
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("dbmon: server version of %s: %w", m.addr, err)
-	}
-	if version < 140000 {
-		return fmt.Errorf("%w (%s runs %d)", ErrServerVersion, m.addr, version)
-	}
-	m.mu.Lock()
-	m.flush = flush
-	m.mu.Unlock()
-	return nil
-}
-
-// scrub replaces the raw connection string and the password in text.
-func scrub(text, url, addr, password string) string {
-	if url != "" {
-		text = strings.ReplaceAll(text, url, addr)
-	}
-	if len(password) >= 3 {
-		text = strings.ReplaceAll(text, password, "xxxxx")
-	}
-	return text
 }
