@@ -13,11 +13,9 @@
 // Run is idempotent; Reset restores the reserved range to its seeded state and removes the
 // orders, ledger rows and commissions that belong to it. Nothing outside the range changes.
 //
-//	pool, err := seed.Open(ctx, url)          // errors never show the password
+//	pool, err := pg.Open(ctx, url)             // internal/pg: errors never show the password
 //	err = seed.ApplySchema(ctx, pool)          // idempotent DDL (embedded schema.sql)
 //	err = seed.MarkStaging(ctx, pool, "alice") // the operator's consent
 //	res, err := seed.Run(ctx, pool, seed.DefaultConfig())
 //	report := seed.Validate(ctx, pool, seed.DefaultConfig(), time.Now())
-//
-// MaskURL hides passwords in URLs and key=value DSNs for logs, errors and reports.
 package seed

@@ -6,10 +6,10 @@
 //	cfg, err := dbmon.ParseOptions(opts.Extra["db"]) // options.db = {url, monitor: {interval}}
 //	if cfg.Enabled {
 //		mon, err := dbmon.New(cfg, reg)             // registers the db_* metrics
-//		err = mon.Start(ctx, collector.Recorder(0)) // connects, takes the baseline
-//		defer mon.Stop()                            // last sample, then close
+//		err = mon.Start(ctx, collector.Recorder(0)) // connects, takes the baseline; ctx bounds only this
+//		...                                         // the load; then close its pools
+//		mon.Stop(ctx)                               // waits for the statistics flush, last sample, close
 //	}
-//	...
 //	rep := mon.Report() // totals and blocking pairs; rep.WriteText(w) for the summary
 //
 // Metrics (only sessions of the monitored database, without the monitor itself):
@@ -30,10 +30,18 @@
 // so that its own commit is visible to, and subtracted by, the next sample. Note that every new
 // connection's startup is a committed transaction of its own in db_xact_commit.
 //
-// Freshness: PostgreSQL backends publish their counters at transaction end at most once a
-// second, and an idle backend up to ten seconds later; a backend that exits publishes at once.
-// Stop therefore belongs after the VUs' pool is closed. Gauges and blocking pairs read live
-// state and are not delayed.
+// Freshness: PostgreSQL (15+) sessions publish their counters at transaction end at most once
+// a second, an idle one up to ten seconds after it went idle, and one that exits at once.
+// Stop therefore belongs after the load's pools are closed, and it waits (up to FlushWait,
+// options.db.monitor.flushWait, default DefaultFlushWait, while its context lasts) until no
+// session that was busy during the run may still hold unpublished counters, before its last
+// sample. Report.StatsFlushed says whether it could. Gauges and blocking pairs read live
+// state and are not delayed; they come from one read of pg_stat_activity per sample, so they
+// agree with each other.
+//
+// Row changes leave out nnjs's own bookkeeping tables (nnjs_meta, nnjs_baseline_*,
+// nnjs_seed_*, nnjs_reset_*) unless Tables names them. Names in Tables that match no table
+// at the start are reported as warnings (Report.Warnings, Config.Logger).
 //
 // Blocking pairs: each sample lists every session waiting on a lock with each session that
 // blocks it (pg_blocking_pids). Pairs are grouped by the fingerprints of both statements

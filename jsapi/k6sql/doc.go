@@ -1,6 +1,6 @@
 // Package k6sql is the `nnjs/sql` JavaScript module: PostgreSQL from scenarios through one
-// shared pgxpool per database URL (STYLE rule 7), with SQL metrics and SQLSTATE-carrying
-// errors. It is also importable as `k6/x/sql` with `k6/x/sql/driver/postgres`, so xk6-sql
+// shared pgxpool per database URL (never a pool or connection per VU), with SQL metrics and
+// SQLSTATE-carrying errors. It is also importable as `k6/x/sql` with `k6/x/sql/driver/postgres`, so xk6-sql
 // scripts for PostgreSQL run unmodified.
 //
 // Wiring (cmd): one Module per run, registered under its three names, closed at the end.
@@ -25,10 +25,18 @@
 //	  }, { isolation: 'serializable', retries: 3 });
 //	}
 //
-// Pools: sql.open only registers the URL; the pgxpool is created (once, guarded by sync.Once)
-// on the first statement, sized by maxConns (default DefaultMaxConns, or the URL's
-// pool_max_conns), never by the number of VUs. The first open of a URL decides its options.
-// db.close() only detaches the VU's handle; the pools are closed by (*Module).Close.
+// Pools: sql.open only registers the URL (after the Guard, if one is set, checked it once on
+// a short connection made under the VU's context, outside the module's lock); the pgxpool is
+// created (once) on the first statement, sized by maxConns (default DefaultMaxConns, or the
+// URL's pool_max_conns), never by the number of VUs. The first open of a URL decides its
+// options; a URL opened both read-only and read-write has one pool of each. Connections say
+// application_name "nnjs" unless the URL names one. db.close() only detaches the VU's handle;
+// the pools are closed by (*Module).Close.
+//
+// readOnly: sql.open(url, {readOnly: true}) opens any database (no Guard) and guarantees the
+// script cannot write through it: statements that could leave read-only mode are refused
+// (ErrReadOnly, code 25006), every statement runs alone in a transaction begun READ ONLY and
+// verified, and commits only after the server confirms it is still read-only.
 //
 // Values: int2/int4/oid and floats are numbers; int8 is a number within ±2^53 and a decimal
 // string beyond; numeric/decimal are strings (no precision loss); timestamp, timestamptz and
@@ -39,9 +47,11 @@
 // typed arrays (bytea), arrays (PostgreSQL arrays), other objects (JSON text).
 //
 // Errors: failed statements throw an Error named SQLError whose code is the SQLSTATE
-// ("40P01", "23505", ...) or CodeCanceled / CodeClient, with detail, hint, constraint, table,
-// schema, column and severity from the server. Passwords never appear in messages. Statements,
-// tx and queryRow in init code throw; open outside init code throws.
+// ("40P01", "23505", ...; "08001" when no connection could be made, "08006" when one broke)
+// or CodeCanceled / CodeClient, with detail, hint, constraint, table, schema, column and
+// severity from the server. Passwords never appear in messages. Statements, tx and queryRow
+// in init code throw; open outside init code throws. A database sql.open cannot use
+// (unreachable, full, not staging) fails init with an *OpenError that errors.As finds.
 //
 // Metrics: sql_query_duration, sql_queries and sql_errors (tags name, op, db, plus code on
 // errors, plus the VU's tags); sql_tx_duration (name, db); sql_pool_acquire_duration and the

@@ -31,6 +31,10 @@ func TestAnalyze(t *testing.T) {
 		{"create table x (id int)", "CREATE", OpOther, 0},
 		{"", "", OpOther, 0},
 		{"SELECT pg_sleep($1)", "SELECT", OpSelect, 1},
+		{`SELECT E'it\'s FROM fake $8' FROM real_t WHERE a = $1`, "SELECT real_t", OpSelect, 1},
+		{"/* a /* nested */ FROM fake $9 */ SELECT x FROM real_t", "SELECT real_t", OpSelect, 0},
+		{"SELECT x -- don't\nFROM real_t WHERE a = $2", "SELECT real_t", OpSelect, 2},
+		{"SELECT 1; UPDATE other SET a = 1", "SELECT", OpSelect, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.sql, func(t *testing.T) {
@@ -46,6 +50,19 @@ func TestAnalyze(t *testing.T) {
 	long := "SELECT * FROM " + strings.Repeat("ż", 100)
 	assert.LessOrEqual(t, len(analyze(long).name), maxNameLen)
 	assert.True(t, utf8.ValidString(analyze(long).name))
+}
+
+func TestAnalyzeStatementsAndLead(t *testing.T) {
+	t.Parallel()
+	info := analyze(" ; set LOCAL \"Role\" = x; ; SELECT set_config('a', 'b', true)")
+	assert.Equal(t, 2, info.stmts)
+	assert.Equal(t, []string{"SET", "LOCAL", `"Role"`, "X"}, info.lead)
+	assert.True(t, info.setConfig)
+	info = analyze("SELECT a.b FROM pg_catalog.pg_class")
+	assert.Equal(t, 1, info.stmts)
+	assert.Equal(t, []string{"SELECT", "A.B", "FROM", "PG_CATALOG.PG_CLASS"}, info.lead)
+	assert.False(t, info.setConfig)
+	assert.Zero(t, analyze(" -- only a comment\n;").stmts)
 }
 
 func FuzzAnalyze(f *testing.F) {
