@@ -10,6 +10,7 @@ import (
 
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/internal/pg"
+	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
 // jsOpen implements nnjs/sql's open(url, {maxConns, minConns, maxConnLifetime,
@@ -62,6 +63,9 @@ func (in *instance) open(urlArg, optsArg goja.Value, keys map[string]string) goj
 	o := in.openOptions(optsArg, keys)
 	raw := urlArg.String()
 	p, err := in.mod.open(in.vu.Context(), raw, o)
+	if modules.StopIfCancelled(in.vu) { // Ctrl-C during init: the init code ends here
+		return goja.Undefined()
+	}
 	var oe *OpenError
 	switch {
 	case errors.As(err, &oe):
