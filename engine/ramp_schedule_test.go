@@ -44,7 +44,7 @@ func runRamp(t *testing.T, peak int64, ramp, hold, interval time.Duration) rampR
 		return enginetest.Sleep(ctx, 50*time.Millisecond)
 	}}
 	reg := metrics.NewRegistry()
-	col := metrics.NewCollector(reg, metrics.CollectorConfig{Interval: interval, MaxPoints: 1 << 14})
+	col := metrics.NewCollector(reg, metrics.CollectorConfig{Interval: interval, MaxPoints: 1 << 14, KeepSeries: true})
 	eng, err := engine.New(engine.Config{
 		Runner: runner, Scenarios: executor.Scenarios(cfgs), Options: o, Registry: reg,
 		NewRecorder: col.Recorder, GaugeInterval: interval / 2,

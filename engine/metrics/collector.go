@@ -17,9 +17,22 @@ type CollectorConfig struct {
 	Interval time.Duration
 	// Shards is the number of recording shards (default 4×GOMAXPROCS).
 	Shards int
+	// KeepSeries makes the collector keep, per series, one time-series point per interval
+	// (TimeSeries), for outputs that chart the run. Without it no point is kept and TimeSeries
+	// returns nil.
+	KeepSeries bool
 	// MaxPoints bounds the points kept per series in the time series (default 1024). When a
 	// series would exceed it, adjacent points are merged and the resolution halves.
 	MaxPoints int
+	// Stream, when not nil, receives every sample recorded, with the time it was recorded:
+	// Recorders then also keep each sample in their shard, and each flush hands the samples of
+	// the interval to Stream, one batch per shard. Recording stays lock-light and never waits
+	// for Stream; a shard keeps at most StreamLimit/Shards samples per interval and counts the
+	// ones beyond in SampleBatch.Dropped.
+	Stream Stream
+	// StreamLimit bounds the samples kept for Stream per interval over all shards (default
+	// 2,097,152: 64 MiB of samples).
+	StreamLimit int
 }
 
 func (cfg CollectorConfig) withDefaults() CollectorConfig {
@@ -31,6 +44,9 @@ func (cfg CollectorConfig) withDefaults() CollectorConfig {
 	}
 	if cfg.MaxPoints <= 0 {
 		cfg.MaxPoints = 1024
+	}
+	if cfg.StreamLimit <= 0 {
+		cfg.StreamLimit = 1 << 21
 	}
 	return cfg
 }
@@ -65,8 +81,12 @@ func NewCollector(reg *Registry, cfg CollectorConfig) *Collector {
 	now := time.Now()
 	c := &Collector{cfg: cfg, reg: reg, start: now, last: now, totals: map[seriesKey]*total{}}
 	c.shards = make([]*shard, cfg.Shards)
+	keep := 0
+	if cfg.Stream != nil {
+		keep = max(cfg.StreamLimit/cfg.Shards, 1)
+	}
 	for i := range c.shards {
-		c.shards[i] = newShard(&c.seq)
+		c.shards[i] = newShard(&c.seq, keep)
 	}
 	c.snap.Store(&Snapshot{Start: now})
 	return c
@@ -113,10 +133,17 @@ func (c *Collector) Flush() {
 		cold[i] = s.swap()
 	}
 	for _, b := range cold {
+		if batch := b.takeSamples(); batch != nil {
+			c.cfg.Stream.Samples(batch)
+		}
 		b.drain(c.absorb)
 	}
+	maxPoints := 0 // no time series
+	if c.cfg.KeepSeries {
+		maxPoints = c.cfg.MaxPoints
+	}
 	for _, t := range c.touched {
-		t.close(now, dt, c.flushes, c.cfg.MaxPoints)
+		t.close(now, dt, c.flushes, maxPoints)
 	}
 	c.touched = c.touched[:0]
 	c.flushes++
@@ -157,8 +184,12 @@ func (c *Collector) buildSnapshot(now time.Time) *Snapshot {
 // callers must not modify it (use Snapshot.Clone to get a copy to merge into).
 func (c *Collector) Snapshot() *Snapshot { return c.snap.Load() }
 
-// TimeSeries returns a copy of the per-interval points of every series, in snapshot order.
+// TimeSeries returns a copy of the per-interval points of every series, in snapshot order, or
+// nil when the collector keeps no time series (CollectorConfig.KeepSeries).
 func (c *Collector) TimeSeries() []TimeSeries {
+	if !c.cfg.KeepSeries {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	out := make([]TimeSeries, 0, len(c.order))

@@ -13,13 +13,18 @@
 // totals (trends in sparse HDR histograms) and a per-interval time-series point, and publishes
 // an immutable Snapshot. Memory depends on the number of series, not on the run length.
 //
-//	c := metrics.NewCollector(reg, metrics.CollectorConfig{Interval: time.Second})
+//	c := metrics.NewCollector(reg, metrics.CollectorConfig{Interval: time.Second, KeepSeries: true})
 //	go c.Run(ctx)                  // ticks until ctx is done, then flushes a last time
 //	rec := c.Recorder(vu.ID())     // one per VU; 0 for the engine's own goroutines
 //	rec.Add(m, tags, 12.5)
 //	snap := c.Snapshot()           // run totals as of the last tick, safe to read concurrently
 //	p95 := snap.Aggregate(m, nil).Percentile(95)
 //	points := c.TimeSeries()       // per-interval count/sum/min/max/last/rate/p50..p99
+//
+// The time series is kept only when KeepSeries asks for it. Outputs that write every sample
+// (k6's JSON and CSV streams) set CollectorConfig.Stream: each shard then also keeps its raw
+// samples with their time, and every flush hands them over in one batch per shard, so the
+// writer works off the VUs' path.
 //
 // Snapshots of several machines merge exactly: encode each with MarshalBinary, decode them
 // with DecodeSnapshot, and Merge them into one; counts and sums are exact and merged trend

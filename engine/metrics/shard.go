@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 )
@@ -119,6 +120,10 @@ func (a *acc) merge(o *acc) {
 // buffer is one generation of a shard's accumulators.
 type buffer struct {
 	accs map[seriesKey]*acc
+	// samples are the raw samples kept for the collector's Stream (nil without one), up to
+	// keep; dropped counts the ones beyond.
+	samples []Sample
+	dropped uint64
 	// recent caches, per metric ID, the accumulator last used with a tag-set pointer: a VU
 	// records several metrics with the same *Tags, which then skips hashing the tags key.
 	recent []recentAcc
@@ -163,15 +168,17 @@ type shard struct {
 	hot  *buffer
 	cold *buffer // owned by the collector's flusher
 	seq  *atomic.Uint64
+	keep int      // raw samples kept per interval for the stream; 0: none
 	_    [64]byte // keep neighbouring shards' mutexes on separate cache lines
 }
 
-func newShard(seq *atomic.Uint64) *shard {
-	return &shard{hot: newBuffer(), cold: newBuffer(), seq: seq}
+func newShard(seq *atomic.Uint64, keep int) *shard {
+	return &shard{hot: newBuffer(), cold: newBuffer(), seq: seq, keep: keep}
 }
 
 // Add records value for m with tags into the shard's hot buffer. It allocates only the first
-// time a series is seen in this buffer. A nil metric is ignored.
+// time a series is seen in this buffer (and, with a stream, when the sample buffer grows). A
+// nil metric is ignored.
 func (s *shard) Add(m *Metric, tags *Tags, value float64) {
 	if m == nil {
 		return
@@ -180,8 +187,15 @@ func (s *shard) Add(m *Metric, tags *Tags, value float64) {
 	if m.Type == Gauge {
 		seq = s.seq.Add(1)
 	}
+	var now int64
+	if s.keep > 0 {
+		now = time.Now().UnixNano()
+	}
 	s.mu.Lock()
 	s.hot.lookup(m, tags).add(value, seq)
+	if s.keep > 0 {
+		s.hot.keepSample(Sample{Metric: m, Tags: tags, Value: value, Time: now}, s.keep)
+	}
 	s.mu.Unlock()
 }
 

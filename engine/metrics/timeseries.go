@@ -51,12 +51,15 @@ func newTotal(m *Metric, tags *Tags) *total {
 	return &total{m: m, tags: tags, sink: s, published: s.Clone(), iv: newAcc(m, tags), line: line{span: 1, typ: m.Type}}
 }
 
-// close ends the interval flush: it appends a point, merges the interval into the run totals,
-// refreshes the published sink and resets the interval.
+// close ends the interval flush: it appends a point (unless maxPoints is 0: no time series),
+// merges the interval into the run totals, refreshes the published sink and resets the
+// interval.
 func (t *total) close(now time.Time, dt time.Duration, flush int64, maxPoints int) {
 	iv := t.iv
 	iv.fold()
-	t.line.add(pointOf(iv, now, dt), flush, maxPoints)
+	if maxPoints > 0 {
+		t.line.add(pointOf(iv, now, dt), flush, maxPoints)
+	}
 	s := t.sink
 	s.Count += iv.count
 	s.Sum += iv.sum

@@ -28,7 +28,7 @@ func lineOf(t *testing.T, c *metrics.Collector, m *metrics.Metric, tags *metrics
 func TestRunTicksOnePointPerInterval(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		reg := metrics.NewRegistry()
-		c := metrics.NewCollector(reg, metrics.CollectorConfig{Interval: time.Second})
+		c := metrics.NewCollector(reg, metrics.CollectorConfig{Interval: time.Second, KeepSeries: true})
 		start := time.Now()
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan struct{})
@@ -80,7 +80,7 @@ func TestRunTicksOnePointPerInterval(t *testing.T) {
 func TestTimeSeriesIsBoundedByMaxPoints(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		reg := metrics.NewRegistry()
-		c := metrics.NewCollector(reg, metrics.CollectorConfig{MaxPoints: 8})
+		c := metrics.NewCollector(reg, metrics.CollectorConfig{MaxPoints: 8, KeepSeries: true})
 		reqs, dur := reg.Get(metrics.HTTPReqs), reg.Get(metrics.HTTPReqDuration)
 		start := time.Now()
 		const flushes = 100
@@ -117,7 +117,7 @@ func TestTimeSeriesIsBoundedByMaxPoints(t *testing.T) {
 // with the sample count.
 func TestMemoryIsBoundedByRunLength(t *testing.T) {
 	reg := metrics.NewRegistry()
-	c := metrics.NewCollector(reg, metrics.CollectorConfig{Shards: 4})
+	c := metrics.NewCollector(reg, metrics.CollectorConfig{Shards: 4, KeepSeries: true})
 	m := reg.Get(metrics.HTTPReqDuration)
 	tags := metrics.NewTags(map[string]string{"name": "pay"})
 	total, perFlush := 5_000_000, 250_000
