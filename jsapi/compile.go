@@ -29,7 +29,19 @@ type Program struct {
 	code    *goja.Program
 	modules *modules.Registry
 	files   *fileCache
+	sources []Source
 }
+
+// Source is one local file bundled into a Program: its absolute path and the SHA-256 (hex) of
+// the bytes that were compiled.
+type Source struct {
+	Path   string
+	SHA256 string
+}
+
+// Sources returns the files the Program was built from: the entry script first, then each
+// bundled local module in path order. The slice must not be modified.
+func (p *Program) Sources() []Source { return p.sources }
 
 // Path returns the absolute path of the entry script.
 func (p *Program) Path() string { return p.path }
@@ -55,7 +67,8 @@ func Compile(path string, opts CompileOptions) (*Program, error) {
 	if reg == nil {
 		reg = DefaultModules()
 	}
-	src, err := bundle(abs, reg)
+	hashes := &sourceHashes{sums: map[string]string{}}
+	src, err := bundle(abs, reg, hashes)
 	if err != nil {
 		return nil, err
 	}
@@ -63,30 +76,30 @@ func Compile(path string, opts CompileOptions) (*Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", scriptErrorFrom(err))
 	}
-	return &Program{path: abs, dir: filepath.Dir(abs), code: code, modules: reg, files: newFileCache()}, nil
+	return &Program{path: abs, dir: filepath.Dir(abs), code: code, modules: reg, files: newFileCache(),
+		sources: hashes.list(abs)}, nil
 }
 
-func bundle(abs string, reg *modules.Registry) (string, error) {
+// bundle bundles the entry script abs; hashes, when not nil, records the local files' hashes.
+func bundle(abs string, reg *modules.Registry, hashes *sourceHashes) (string, error) {
 	dir := filepath.Dir(abs)
 	res := api.Build(api.BuildOptions{
-		EntryPoints:    []string{abs},
-		AbsWorkingDir:  dir,
-		Outdir:         dir,
-		Bundle:         true,
-		Write:          false,
-		Format:         api.FormatCommonJS,
-		Platform:       api.PlatformNeutral,
-		Target:         api.ES2017,
-		Sourcemap:      api.SourceMapInline,
-		SourcesContent: api.SourcesContentExclude,
-		Charset:        api.CharsetUTF8,
-		LogLevel:       api.LogLevelSilent,
-		External:       append(reg.Names(), "k6", "k6/*", "nnjs", "nnjs/*"),
-		Loader: map[string]api.Loader{
-			".js": api.LoaderJS, ".mjs": api.LoaderJS, ".cjs": api.LoaderJS,
-			".ts": api.LoaderTS, ".mts": api.LoaderTS, ".cts": api.LoaderTS, ".json": api.LoaderJSON,
-		},
+		EntryPoints:       []string{abs},
+		AbsWorkingDir:     dir,
+		Outdir:            dir,
+		Bundle:            true,
+		Write:             false,
+		Format:            api.FormatCommonJS,
+		Platform:          api.PlatformNeutral,
+		Target:            api.ES2017,
+		Sourcemap:         api.SourceMapInline,
+		SourcesContent:    api.SourcesContentExclude,
+		Charset:           api.CharsetUTF8,
+		LogLevel:          api.LogLevelSilent,
+		External:          append(reg.Names(), "k6", "k6/*", "nnjs", "nnjs/*"),
+		Loader:            loaders,
 		ResolveExtensions: []string{".ts", ".js", ".mjs", ".cjs", ".mts", ".cts", ".json"},
+		Plugins:           hashes.plugins(),
 		Banner:            map[string]string{"js": bundleBanner},
 		Footer:            map[string]string{"js": bundleFooter},
 	})
