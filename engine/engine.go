@@ -39,6 +39,10 @@ type Config struct {
 	GaugeInterval time.Duration
 	// NoSetup and NoTeardown skip setup() and teardown() (--no-setup, --no-teardown).
 	NoSetup, NoTeardown bool
+	// Started, when set, is called once every planned VU is initialised, just before setup:
+	// the moment k6 starts its test-run clock (the summary's testRunDurationMs and every
+	// per-second rate count from there, not from the start of VU init).
+	Started func(time.Time)
 	// BeforeScenarios, when set, runs after setup and before the first iteration (cmd takes the
 	// integrity baseline there, so what setup writes is part of it). An error stops the run
 	// before any iteration; teardown still runs.
@@ -165,6 +169,9 @@ func (e *Engine) Run(ctx context.Context) error {
 
 	if err := e.initVUs(runCtx); err != nil {
 		return e.firstOf(ctx, err)
+	}
+	if e.cfg.Started != nil {
+		e.cfg.Started(time.Now())
 	}
 	if !e.cfg.NoSetup {
 		if err := e.setup(runCtx); err != nil {

@@ -105,27 +105,61 @@ func (r Report) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(ew, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tSEVERITY\tSTATUS\tCOUNT\tEXPLANATION")
 	for _, res := range r.Results {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", res.ID, res.Severity, res.Status, res.Count, res.Explanation)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", res.ID, res.Severity, res.shownStatus(), res.Count, res.Explanation)
 	}
 	tw.Flush()
 	for _, res := range r.Results {
 		writeDetail(ew, res)
 	}
-	fmt.Fprintln(ew, r.summary())
+	fmt.Fprintln(ew, r.Summary())
 	return ew.err
 }
 
-func (r Report) summary() string {
-	counts := map[Status]int{}
+// shownStatus is the status as printed: a failed warning check reads WARN, since it does not
+// fail the run.
+func (r Result) shownStatus() string {
+	if r.Status == StatusFail && r.Severity == Warning {
+		return "WARN"
+	}
+	return string(r.Status)
+}
+
+// Summary returns the closing line of the text report, e.g. "OK: 28 passed, 1 warning" or
+// "CRITICAL FAILURE: 26 passed, 2 failed, 1 skipped": the counts that are not zero, with
+// failed warning checks counted as warnings, never as failures.
+func (r Report) Summary() string {
+	var passed, failed, warnings, errs, skipped int
 	for _, res := range r.Results {
-		counts[res.Status]++
+		switch {
+		case res.Status == StatusPass:
+			passed++
+		case res.Status == StatusFail && res.Severity == Warning:
+			warnings++
+		case res.Status == StatusFail:
+			failed++
+		case res.Status == StatusError:
+			errs++
+		case res.Status == StatusSkip:
+			skipped++
+		}
 	}
 	verdict := "OK"
 	if r.CriticalFailed() {
 		verdict = "CRITICAL FAILURE"
 	}
-	return fmt.Sprintf("%s: %d passed, %d failed, %d errors, %d skipped", verdict,
-		counts[StatusPass], counts[StatusFail], counts[StatusError], counts[StatusSkip])
+	parts := []string{fmt.Sprintf("%d passed", passed)}
+	for _, c := range []struct {
+		n            int
+		one, several string
+	}{{failed, "failed", "failed"}, {warnings, "warning", "warnings"}, {errs, "error", "errors"}, {skipped, "skipped", "skipped"}} {
+		switch {
+		case c.n == 1:
+			parts = append(parts, "1 "+c.one)
+		case c.n > 1:
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.several))
+		}
+	}
+	return verdict + ": " + strings.Join(parts, ", ")
 }
 
 func writeDetail(w io.Writer, res Result) {
@@ -134,7 +168,7 @@ func writeDetail(w io.Writer, res Result) {
 		fmt.Fprintf(w, "\n%s %s: %s\n", res.ID, res.Status, res.Note)
 	case res.Status == StatusFail:
 		shown := len(res.Rows)
-		fmt.Fprintf(w, "\n%s FAIL (%s): %d violating row(s), showing %d:\n", res.ID, res.Severity, res.Count, shown)
+		fmt.Fprintf(w, "\n%s %s (%s): %d violating row(s), showing %d:\n", res.ID, res.shownStatus(), res.Severity, res.Count, shown)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "  "+strings.Join(res.Columns, "\t"))
 		for _, row := range res.Rows {

@@ -57,10 +57,12 @@ func TestWriteText(t *testing.T) {
 	assert.Regexp(t, `(?m)^C07\s+critical\s+FAIL\s+3\s+exactly-once debit$`, out)
 	assert.Regexp(t, `(?m)^C01\s+critical\s+pass\s+0\s`, out)
 	assert.Contains(t, out, "C07 FAIL (critical): 3 violating row(s), showing 2:")
+	assert.Regexp(t, `(?m)^C17\s+warning\s+WARN\s+1\s+cent grid$`, out, "a failed warning reads WARN")
+	assert.Contains(t, out, "C17 WARN (warning): 1 violating row(s)")
 	assert.Regexp(t, `(?m)^\s+order_id\s+completed_debits$`, out)
 	assert.Regexp(t, `(?m)^\s+42\s+0$`, out)
 	assert.Contains(t, out, "C04 skip: no baseline")
-	assert.Contains(t, out, "CRITICAL FAILURE: 1 passed, 2 failed, 0 errors, 1 skipped")
+	assert.Contains(t, out, "CRITICAL FAILURE: 1 passed, 1 failed, 1 warning, 1 skipped")
 	assert.Equal(t, []string{"C07", "C17"}, sampleReport().Failing())
 }
 

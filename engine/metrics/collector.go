@@ -92,6 +92,15 @@ func NewCollector(reg *Registry, cfg CollectorConfig) *Collector {
 	return c
 }
 
+// MarkStart sets the start of the run, from which snapshots measure Elapsed (and so every
+// per-second rate): the engine calls it once the VUs are initialised, so a slow init does not
+// dilute the rates. Without it the run starts when the collector was created.
+func (c *Collector) MarkStart(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.start = t
+}
+
 // Registry returns the registry the collector was built with.
 func (c *Collector) Registry() *Registry { return c.reg }
 
@@ -173,7 +182,7 @@ func (c *Collector) buildSnapshot(now time.Time) *Snapshot {
 		})
 		c.sorted = true
 	}
-	s := &Snapshot{Start: c.start, Elapsed: now.Sub(c.start), Series: make([]Series, len(c.order))}
+	s := &Snapshot{Start: c.start, Elapsed: max(now.Sub(c.start), 0), Series: make([]Series, len(c.order))}
 	for i, t := range c.order {
 		s.Series[i] = Series{Metric: t.m, Tags: t.tags, Sink: t.published}
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/synctest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -229,4 +231,17 @@ func TestNilMetricIsIgnored(t *testing.T) {
 	c.Recorder(1).Add(nil, nil, 1)
 	c.Flush()
 	assert.Empty(t, c.Snapshot().Series)
+}
+
+// TestMarkStartMovesTheRunStart: Elapsed (and so every rate) counts from MarkStart.
+func TestMarkStartMovesTheRunStart(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		c := metrics.NewCollector(metrics.NewRegistry(), metrics.CollectorConfig{})
+		time.Sleep(5 * time.Second) // a slow init
+		c.MarkStart(time.Now())
+		time.Sleep(3 * time.Second)
+		c.Flush()
+		assert.Equal(t, 3*time.Second, c.Snapshot().Elapsed)
+	})
 }

@@ -212,9 +212,11 @@ func (s *Snapshot) Clone() *Snapshot {
 
 // Merge adds the series of o into s, matching series by metric name, type and tags, so that the
 // merged counts and sums are exact and trend percentiles are those of all samples. The merged
-// snapshot spans both runs. For a gauge present in both, o's last value wins. Merge modifies s,
-// which must be owned by the caller (from DecodeSnapshot or Clone, never a Collector's shared
-// Snapshot); o is not modified.
+// snapshot spans both runs, which are taken to be parts of one test that ran at the same time
+// (execution segments): the VU gauges vus and vus_max add up (their value, min and max); for
+// any other gauge present in both, o's last value wins. Merge modifies s, which must be owned
+// by the caller (from DecodeSnapshot or Clone, never a Collector's shared Snapshot); o is not
+// modified.
 func (s *Snapshot) Merge(o *Snapshot) {
 	if o == nil {
 		return
@@ -226,7 +228,14 @@ func (s *Snapshot) Merge(o *Snapshot) {
 	for _, se := range o.Series {
 		k := mergeKey(se)
 		if i, ok := idx[k]; ok {
-			s.Series[i].Sink.Merge(se.Sink)
+			if dst := s.Series[i].Sink; concurrentGauge(se.Metric) && dst.Count > 0 && se.Sink.Count > 0 {
+				dst.Count += se.Sink.Count
+				dst.Last += se.Sink.Last
+				dst.Min += se.Sink.Min
+				dst.Max += se.Sink.Max
+			} else {
+				dst.Merge(se.Sink)
+			}
 			continue
 		}
 		idx[k] = len(s.Series)
@@ -234,6 +243,12 @@ func (s *Snapshot) Merge(o *Snapshot) {
 	}
 	s.mergeSpan(o)
 	s.sort()
+}
+
+// concurrentGauge reports whether m counts something every process has its own share of at
+// the same time (VUs), so that merged processes add up.
+func concurrentGauge(m *Metric) bool {
+	return m.Type == Gauge && (m.Name == VUs || m.Name == VUsMax)
 }
 
 func mergeKey(se Series) string {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -20,6 +22,11 @@ var known = func() map[string]bool {
 	}
 	return m
 }()
+
+// Keys returns the option keys Options decodes itself, sorted.
+func Keys() []string {
+	return slices.Sorted(maps.Keys(known))
+}
 
 // Parse decodes the JSON of a script's `options` export. Unknown keys are kept in Extra.
 // Errors name the option that is wrong.

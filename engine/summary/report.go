@@ -67,6 +67,8 @@ type ThresholdResult struct {
 	OK bool `json:"ok"`
 	// Observed is the value the threshold compared, when known (not in JSON).
 	Observed *float64 `json:"-"`
+	// NoSamples is true when the (sub-)metric had no samples (not in JSON).
+	NoSamples bool `json:"-"`
 }
 
 // DefaultTrendStats is k6's default summaryTrendStats.
@@ -157,7 +159,7 @@ func (r *Report) addThresholds(snap *metrics.Snapshot, res threshold.Results, vb
 			m.ThresholdOrder = append(m.ThresholdOrder, t.Expr.Source)
 		}
 		obs := tr.Observed
-		m.Thresholds[t.Expr.Source] = ThresholdResult{OK: tr.OK, Observed: &obs}
+		m.Thresholds[t.Expr.Source] = ThresholdResult{OK: tr.OK, Observed: &obs, NoSamples: tr.Empty}
 		r.Metrics[t.Name] = m
 	}
 }

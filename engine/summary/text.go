@@ -18,7 +18,7 @@ type TextOptions struct {
 }
 
 // WriteText writes the end-of-test summary in k6 v1's compact layout: a THRESHOLDS block
-// (each expression with ✓/✗ and the observed value), then TOTAL RESULTS with the checks
+// (each expression with ✓/✗ and the observed value, or "no samples"), then TOTAL RESULTS with the checks
 // (totals, then each check nested by group) and the metrics grouped CUSTOM, HTTP, EXECUTION
 // and NETWORK with k6's dotted alignment and number formats.
 func WriteText(w io.Writer, r *Report, opts TextOptions) error {
@@ -95,6 +95,10 @@ func (t *textWriter) thresholdLine(src string, res ThresholdResult, m Metric) st
 	if !res.OK {
 		mark = t.p.paint("✗", sgrRed)
 	}
+	quoted := t.p.paint("'"+src+"'", sgrWhite)
+	if res.NoSamples {
+		return mark + " " + quoted + " " + t.p.paint("no samples", sgrCyan)
+	}
 	agg := aggOf(src)
 	v, ok := m.Values[agg]
 	if res.Observed != nil && !math.IsNaN(*res.Observed) {
@@ -107,7 +111,7 @@ func (t *textWriter) thresholdLine(src string, res ThresholdResult, m Metric) st
 			value += "/s"
 		}
 	}
-	return mark + " " + t.p.paint("'"+src+"'", sgrWhite) + " " + t.p.paint(agg, sgrWhite) + "=" + t.p.paint(value, sgrCyan)
+	return mark + " " + quoted + " " + t.p.paint(agg, sgrWhite) + "=" + t.p.paint(value, sgrCyan)
 }
 
 // aggOf returns the aggregation key of a threshold expression ("p(95)" for "p(95) < 500").
