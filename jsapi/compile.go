@@ -19,6 +19,10 @@ type CompileOptions struct {
 	// Modules are the built-in modules the script may import; their names are left to the
 	// run-time require. Nil means DefaultModules().
 	Modules *modules.Registry
+	// Source, when not nil, is the script's code (k6's `run -`: the script on stdin). Its
+	// relative imports and open() paths resolve from the directory of path, which names it in
+	// messages.
+	Source []byte
 }
 
 // Program is a bundled and compiled script. It is immutable and safe for concurrent use: every
@@ -60,15 +64,17 @@ func Compile(path string, opts CompileOptions) (*Program, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile: %w", err)
 	}
-	if _, err := os.Stat(abs); err != nil {
-		return nil, fmt.Errorf("compile: %w", err)
+	if opts.Source == nil {
+		if _, err := os.Stat(abs); err != nil {
+			return nil, fmt.Errorf("compile: %w", err)
+		}
 	}
 	reg := opts.Modules
 	if reg == nil {
 		reg = DefaultModules()
 	}
 	hashes := &sourceHashes{sums: map[string]string{}}
-	src, err := bundle(abs, reg, hashes)
+	src, err := bundle(abs, opts.Source, reg, hashes)
 	if err != nil {
 		return nil, err
 	}
@@ -80,11 +86,19 @@ func Compile(path string, opts CompileOptions) (*Program, error) {
 		sources: hashes.list(abs)}, nil
 }
 
-// bundle bundles the entry script abs; hashes, when not nil, records the local files' hashes.
-func bundle(abs string, reg *modules.Registry, hashes *sourceHashes) (string, error) {
+// bundle bundles the entry script abs, or stdin (code named abs) when it is not nil; hashes,
+// when not nil, records the local files' hashes.
+func bundle(abs string, stdin []byte, reg *modules.Registry, hashes *sourceHashes) (string, error) {
 	dir := filepath.Dir(abs)
+	entry := []string{abs}
+	var in *api.StdinOptions
+	if stdin != nil {
+		entry, in = nil, &api.StdinOptions{Contents: string(stdin), ResolveDir: dir, Sourcefile: abs, Loader: api.LoaderJS}
+		hashes.record(abs, stdin)
+	}
 	res := api.Build(api.BuildOptions{
-		EntryPoints:       []string{abs},
+		EntryPoints:       entry,
+		Stdin:             in,
 		AbsWorkingDir:     dir,
 		Outdir:            dir,
 		Bundle:            true,

@@ -46,12 +46,20 @@ func (h *sourceHashes) load(args api.OnLoadArgs) (api.OnLoadResult, error) {
 	if err != nil {
 		return api.OnLoadResult{}, err
 	}
-	sum := sha256.Sum256(b)
-	h.mu.Lock()
-	h.sums[args.Path] = hex.EncodeToString(sum[:])
-	h.mu.Unlock()
+	h.record(args.Path, b)
 	contents := string(b)
 	return api.OnLoadResult{Contents: &contents, Loader: loader}, nil
+}
+
+// record keeps the hash of the bytes b compiled as path (nothing for a nil h).
+func (h *sourceHashes) record(path string, b []byte) {
+	if h == nil {
+		return
+	}
+	sum := sha256.Sum256(b)
+	h.mu.Lock()
+	h.sums[path] = hex.EncodeToString(sum[:])
+	h.mu.Unlock()
 }
 
 // list returns the entry script first, then the other files in path order.
