@@ -254,4 +254,4 @@ note "legacy SQL: $(integrity_digest "$WORK/dbpay-legacy.json") (exit $RC, as ex
 
 step "Demo complete"
 note "correct API and SQL: thresholds pass and no critical integrity check fails (a warning such as"
-note "C17, money off the cent grid, is reported but does not fail the run); legacy: nnjs flags it"
+note "C17, money off the cent grid, is reported as WARN but does not fail the run); legacy: nnjs flags it"

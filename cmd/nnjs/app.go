@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 )
 
 // app is the state every subcommand shares; tests build one with buffers to run the CLI
@@ -23,6 +24,9 @@ type app struct {
 	environ func() []string
 	// stdoutTTY is true when stdout is a terminal (live progress line, colours).
 	stdoutTTY bool
+	// interrupts routes SIGINT/SIGTERM to the running phase (nil in in-process tests, which
+	// cancel ctx instead).
+	interrupts *interrupts
 }
 
 // command is one subcommand: run gets the arguments after its name and returns the exit code.
@@ -103,13 +107,11 @@ func (a *app) helpCmd(args []string) int {
 	return exitInvalidConfig
 }
 
+// isTerminal reports whether w is a terminal. A character device is not enough: /dev/null
+// is one too.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // parseArgs parses flags and expects exactly nargs positional arguments named what. done is
@@ -129,9 +131,13 @@ func (a *app) parseArgs(fs *pflag.FlagSet, args []string, nargs int, what string
 	return exitOK, false
 }
 
-// fail prints err for command cmd and returns its exit code (see exitErr).
+// fail prints err for command cmd (with a hint for run's common causes) and returns its exit
+// code (see exitErr).
 func (a *app) fail(cmd string, err error) int {
 	fmt.Fprintf(a.stderr, "nnjs %s: %v\n", cmd, err)
+	if h := hintFor(err); h != "" && cmd == "run" {
+		fmt.Fprintf(a.stderr, "  hint: %s\n", h)
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

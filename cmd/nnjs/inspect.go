@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/internal/pg"
 )
 
 const inspectHelp = `Usage: nnjs inspect [flags] SCRIPT
@@ -30,10 +34,14 @@ func (a *app) inspectCmd(args []string) int {
 		return code
 	}
 	vars, err := a.scriptEnv(envFile, env)
+	var src []byte
+	if err == nil {
+		src, err = a.scriptSource(fs.Arg(0))
+	}
 	if err != nil {
 		return a.fail("inspect", exitErr(exitInvalidConfig, err))
 	}
-	s, err := loadScript(a.ctx, fs.Arg(0), vars, options.Options{}, dbFlagsRun{}, nil)
+	s, err := loadScript(a.ctx, fs.Arg(0), src, vars, options.Options{}, dbFlagsRun{}, nil)
 	if err != nil {
 		return a.fail("inspect", err)
 	}
@@ -46,10 +54,46 @@ func (a *app) inspectCmd(args []string) int {
 		}
 		out.Scenarios[c.Base().Name] = b
 	}
-	b, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
+	if err := writeMaskedJSON(a.stdout, out); err != nil {
 		return a.fail("inspect", err)
 	}
-	fmt.Fprintln(a.stdout, string(b))
 	return exitOK
+}
+
+// writeMaskedJSON writes v as indented JSON without HTML escaping ('>' stays '>'), with the
+// password of every connection string in it masked (db and integrity URLs, scenario env, ...).
+func writeMaskedJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(maskSecrets(doc))
+}
+
+// maskSecrets returns v with every string that holds a connection string masked.
+func maskSecrets(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = maskSecrets(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = maskSecrets(e)
+		}
+	case string:
+		if strings.Contains(x, "://") || strings.Contains(strings.ToLower(x), "password=") {
+			return pg.MaskURL(x)
+		}
+	}
+	return v
 }

@@ -176,3 +176,23 @@ export default function () { http.get(__ENV.TARGET + '/iteration'); }
 	assert.Contains(t, out.Scenarios, "default")
 	assert.Zero(t, tg.count("GET /setup")+tg.count("GET /iteration"))
 }
+
+// TestInspectMasksPasswordsAndKeepsOperators: the db and integrity URLs (and any connection
+// string in the options) are printed without their password, and '>' is not escaped.
+func TestInspectMasksPasswordsAndKeepsOperators(t *testing.T) {
+	t.Parallel()
+	script := scriptFile(t, "s.js", `export const options = {
+  thresholds: { checks: ['rate>0.99'] },
+  db: { monitor: { url: 'postgres://nnjs:`+testPassword+`@127.0.0.1:5432/staging' } },
+  integrity: { url: 'host=127.0.0.1 user=nnjs password=`+testPassword+` dbname=staging' },
+  scenarios: { s: { executor: 'shared-iterations', env: { DB: 'postgres://u:`+testPassword+`@h/db' } } },
+};
+export default function () {}
+`)
+	r := nnjs(t.Context(), nil, "inspect", script)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.NotContains(t, r.stdout, testPassword)
+	assert.Contains(t, r.stdout, "postgres://nnjs:xxxxx@127.0.0.1:5432/staging")
+	assert.Contains(t, r.stdout, `"rate>0.99"`)
+	assert.NotContains(t, r.stdout, `\u003e`)
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -16,12 +17,12 @@ import (
 const mergeHelp = `Usage: nnjs merge [flags] RESULT...
 
 Combine the result files of several nnjs processes (for example the N execution segments of
-one test, each run with --out result=FILE) into one summary. Counters add up exactly and
+one test, each run with -o result=FILE) into one summary. Counters add up exactly and
 trend percentiles are the true percentiles of all samples (within HDR precision), because
 each file carries the full histograms. The thresholds of the first file are evaluated on the
 merged data: the exit code is 99 when one is crossed, as for 'nnjs run'.
 
-  nnjs merge seg-0.result seg-1.result seg-2.result --summary-export total.json
+  nnjs merge seg-0.result seg-1.result seg-2.result --summary-export total.json -o total.result
 
 Flags:
 `
@@ -32,7 +33,7 @@ func (a *app) mergeCmd(args []string) int {
 	var export, out string
 	var noColor bool
 	fs.StringVar(&export, "summary-export", "", "write the merged summary as JSON (k6 summary-export format) to FILE")
-	fs.StringVar(&out, "out", "", "also write the merged result to FILE (mergeable again)")
+	fs.StringVarP(&out, "out", "o", "", "also write the merged result to FILE (mergeable again); result=FILE as in 'nnjs run' works too")
 	fs.BoolVar(&noColor, "no-color", false, "no ANSI colours in the output")
 	fs.Usage = func() { fmt.Fprint(a.stdout, mergeHelp, fs.FlagUsages()) }
 	if err := fs.Parse(args); err != nil {
@@ -44,6 +45,7 @@ func (a *app) mergeCmd(args []string) int {
 	if fs.NArg() == 0 {
 		return a.fail("merge", exitErr(exitInvalidConfig, fmt.Errorf("want one or more RESULT files (see 'nnjs merge --help')")))
 	}
+	out = strings.TrimPrefix(out, "result=")
 	reg := metrics.NewRegistry()
 	first, merged, err := mergeResults(reg, fs.Args(), a)
 	if err != nil {

@@ -67,3 +67,31 @@ func TestRunRejectsUnknownOutput(t *testing.T) {
 	assert.Equal(t, exitInvalidConfig, code)
 	assert.Contains(t, errOut, `unknown output type "influxdb" (allowed: result=FILE)`)
 }
+
+// TestMergeAddsVUsAcrossSegments: two 2-VU segments of a 4-VU test merge to vus_max 4, and
+// merge writes its result with -o result=FILE (run's spelling) or --out FILE.
+func TestMergeAddsVUsAcrossSegments(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	dir := t.TempDir()
+	script := scriptFile(t, "script.js", mergeScript)
+	var files []string
+	for i, seg := range []string{"0:1/2", "1/2:1"} {
+		f := filepath.Join(dir, []string{"a", "b"}[i]+".result")
+		code, _, errOut := run(nil, "run", "-q", "--no-summary", "-u", "4", "-i", "8", "--execution-segment", seg,
+			"-e", "TARGET="+srv.URL, "-o", "result="+f, script)
+		require.Equal(t, exitOK, code, errOut)
+		files = append(files, f)
+	}
+	for _, out := range [][]string{{"-o", "result=" + filepath.Join(dir, "m1.result")}, {"--out", filepath.Join(dir, "m2.result")}} {
+		export := filepath.Join(dir, "total.json")
+		code, _, errOut := run(nil, append(append([]string{"merge", "--summary-export", export}, out...), files...)...)
+		require.Equal(t, exitOK, code, errOut)
+		m := loadExport(t, export)
+		assert.Equal(t, 4.0, m.num(t, "vus_max", "value"), "2 + 2 VUs ran at the same time")
+		assert.Equal(t, 8.0, m.num(t, "iterations", "count"))
+	}
+	assert.FileExists(t, filepath.Join(dir, "m1.result"))
+	assert.FileExists(t, filepath.Join(dir, "m2.result"))
+}

@@ -35,6 +35,15 @@ type outputs struct {
 // outputTypes lists the --out types nnjs knows, for the error message.
 const outputTypes = "result=FILE"
 
+// paths lists the files the outputs write, with the flag that names each.
+func (o outputs) paths() map[string]string {
+	m := map[string]string{}
+	if o.result != "" {
+		m["--out result="] = o.result
+	}
+	return m
+}
+
 func parseOutputs(vals []string) (outputs, error) {
 	var o outputs
 	for _, v := range vals {
@@ -68,6 +77,27 @@ func writeResult(path, script string, opts options.Options, snap *metrics.Snapsh
 		return fmt.Errorf("result: %w", err)
 	}
 	return nil
+}
+
+// checkWritable makes sure path can be written, before any load: its directory exists and
+// the file is (or can be created as) a writable regular file. It leaves no file behind.
+func checkWritable(flag, path string) error {
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return fmt.Errorf("%s%s: is a directory", flag, path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return fmt.Errorf("%s%s: cannot be written: %w", flag, path, err)
+		}
+		return f.Close()
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("%s%s: cannot be written: %w", flag, path, err)
+	}
+	_ = f.Close()
+	return os.Remove(path)
 }
 
 var errNotResult = errors.New("not an nnjs result file (write one with: nnjs run --out result=FILE)")

@@ -2,26 +2,22 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 	"sync"
 	"time"
 
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/executor"
 	"github.com/nnprotect/nnjs/engine/metrics"
-	"github.com/nnprotect/nnjs/engine/summary"
-	"github.com/nnprotect/nnjs/engine/threshold"
 	"github.com/nnprotect/nnjs/jsapi"
 )
 
 // thresholdEvery is how often thresholds are evaluated during the run (for abortOnFail).
 const thresholdEvery = 2 * time.Second
 
-// summaryTimeout bounds handleSummary, which runs after the load has stopped.
-const summaryTimeout = 2 * time.Minute
+// defaultPostLoadTimeout bounds each phase after the load (integrity checks, handleSummary).
+const defaultPostLoadTimeout = 2 * time.Minute
 
 func (a *app) runCmd(args []string) int {
 	fs, f := newRunFlags(a)
@@ -30,118 +26,169 @@ func (a *app) runCmd(args []string) int {
 		return code
 	}
 	cli, err := f.options(fs)
+	if err == nil {
+		f.outs, err = parseOutputs(f.out)
+	}
+	if err == nil {
+		err = f.checkOutputPaths()
+	}
+	var env map[string]string
+	if err == nil {
+		env, err = a.scriptEnv(f.envFile, f.env)
+	}
+	var src []byte
+	if err == nil {
+		src, err = a.scriptSource(fs.Arg(0))
+	}
 	if err != nil {
 		return a.fail("run", exitErr(exitInvalidConfig, err))
 	}
-	if _, err := parseOutputs(f.out); err != nil {
-		return a.fail("run", exitErr(exitInvalidConfig, err))
-	}
-	env, err := a.scriptEnv(f.envFile, f.env)
-	if err != nil {
-		return a.fail("run", exitErr(exitInvalidConfig, err))
-	}
-	s, err := loadScript(a.ctx, fs.Arg(0), env, cli, f.db, f.scenarios)
+	ctx, leave := a.interrupts.enter(a.ctx, "stopping: the script's init code is interrupted")
+	s, err := loadScript(ctx, fs.Arg(0), src, env, cli, f.db, f.scenarios)
+	leave()
 	if err != nil {
 		return a.fail("run", err)
 	}
+	warnOptions(a.stderr, s.opts)
 	return a.execute(s, f)
 }
 
-// execution is one run of a script: the engine, its metrics and the loops around it.
+// execution is one run of a script. It owns what the run opens (the scripts' HTTP and SQL
+// clients, the database monitor and the integrity pool), the engine and its metrics, and
+// what the run found (the database report and the verdict).
 type execution struct {
-	*script
+	script    *script
 	flags     *runFlags
+	clients   *clients
+	db        *dbSide
 	collector *metrics.Collector
 	runner    *jsapi.Runner
 	engine    *engine.Engine
 	start     time.Time
-	db        dbReport
+	report    dbReport
+	verdict   verdict
 }
 
-func (a *app) execute(s *script, f *runFlags) int {
-	r := &execution{script: s, flags: f, start: time.Now()}
+// newExecution builds the run's clients, runner and engine; nothing connects yet.
+func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
+	r := &execution{script: s, flags: f, start: time.Now(), clients: newClients()}
 	r.collector = metrics.NewCollector(s.registry, metrics.CollectorConfig{})
 	part, err := executor.PartFromOptions(s.opts) // validated in loadScript
 	if err != nil {
-		return a.fail("run", exitErr(exitInvalidConfig, err))
+		return r, exitErr(exitInvalidConfig, err)
 	}
-	runner, err := jsapi.NewRunner(s.prog, jsapi.RunnerConfig{
-		Modules: s.modules, Registry: s.registry, NewRecorder: r.collector.Recorder, VUInTest: part.Global,
+	if r.db, err = newDBSide(s.db, s.registry); err != nil {
+		return r, exitErr(exitInvalidConfig, err)
+	}
+	r.runner, err = jsapi.NewRunner(s.prog, jsapi.RunnerConfig{
+		Modules: r.clients.modules, Registry: s.registry, NewRecorder: r.collector.Recorder, VUInTest: part.Global,
 		Env: s.env, Options: s.opts, Logger: newConsoleLogger(a.stderr, r.start, f.noColor || !isTerminal(a.stderr)),
 	})
 	if err != nil {
-		return a.fail("run", err)
+		return r, err
 	}
-	r.runner = runner
 	r.engine, err = engine.New(engine.Config{
-		Runner: runner, Scenarios: executor.Scenarios(s.scenarios), Options: s.opts,
+		Runner: r.runner, Scenarios: executor.Scenarios(s.scenarios), Options: s.opts,
 		Registry: s.registry, NewRecorder: r.collector.Recorder,
 		NoSetup: f.noSetup, NoTeardown: f.noTeardown,
-		BeforeScenarios: func(ctx context.Context) error { return s.db.beforeLoad(ctx, r.collector.Recorder(0)) },
+		Started:         r.collector.MarkStart,
+		BeforeScenarios: func(ctx context.Context) error { return r.db.beforeLoad(ctx, r.collector.Recorder(0)) },
 	})
 	if err != nil {
-		return a.fail("run", exitErr(exitInvalidConfig, err))
+		return r, exitErr(exitInvalidConfig, err)
 	}
-	defer s.db.close()
-	if err := s.db.connect(a.ctx); err != nil {
-		return a.fail("run", exitErr(exitDatabase, err))
-	}
+	return r, nil
+}
 
+// close releases what the run opened.
+func (r *execution) close() {
+	r.clients.close()
+	if r.db != nil {
+		r.db.close()
+	}
+}
+
+func (a *app) execute(s *script, f *runFlags) int {
+	r, err := a.newExecution(s, f)
+	defer r.close()
+	if err != nil {
+		return a.fail("run", err)
+	}
+	if !f.quiet {
+		writePlan(a.stderr, s, r.engine.MaxVUs())
+	}
+	if err := r.db.connect(a.ctx); err != nil {
+		r.verdict.fail(exitDatabase, err, "database: cannot use it before the load")
+		r.verdict.writeErrors(a.stderr)
+		return exitDatabase
+	}
+	runErr := r.load(a)
+	return r.finish(a, runErr)
+}
+
+// load runs the engine (VU init, setup, the scenarios, teardown) with its loops: metrics
+// collection, abortOnFail thresholds and progress. When it returns, the load's clients are
+// closed and the collector has done its final flush.
+func (r *execution) load(a *app) error {
 	loops, stopLoops := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() { r.collector.Run(loops) })
 	wg.Go(func() { r.watchThresholds(loops) })
-	if !f.quiet {
+	if !r.flags.quiet {
 		p := newProgress(a.stderr, isTerminal(a.stderr), r.engine, r.start)
 		wg.Go(func() { p.loop(loops) })
 	}
-	runErr := r.engine.Run(a.ctx)
-	s.closeClients()
-	s.db.stopMonitor(a.ctx) // its last sample goes into the final flush
+	ctx, leave := a.interrupts.enter(a.ctx, r.stopNotice())
+	runErr := r.engine.Run(ctx)
+	leave()
+	r.clients.close()
+	ctx, leave = a.interrupts.enter(context.WithoutCancel(a.ctx), "skipping the wait for the database monitor's last sample")
+	ctx, cancel := context.WithTimeout(ctx, r.flags.postLoadTimeout)
+	r.db.stopMonitor(ctx) // its last sample goes into the final flush
+	cancel()
+	leave()
 	stopLoops()
-	wg.Wait() // the collector has done its final flush
-
-	res := r.thresholds.Evaluate(r.collector.Snapshot())
-	code := runExitCode(runErr, res.Failed())
-	if runErr != nil && code != exitThresholds {
-		fmt.Fprintf(a.stderr, "nnjs run: %v\n", runErr)
-	}
-	if code = r.checkDB(a, code); code == exitDatabase {
-		return code
-	}
-	if err := a.report(r, res); err != nil {
-		fmt.Fprintf(a.stderr, "nnjs run: %v\n", err)
-		if code == exitOK {
-			code = exitInvalidConfig
-		}
-	}
-	return code
+	wg.Wait()
+	return runErr
 }
 
-// checkDB collects the monitor's report and runs the integrity checks; a critical integrity
-// failure makes the run exit with exitIntegrity, whatever the thresholds said.
-func (r *execution) checkDB(a *app, code int) int {
-	if r.db.monitor == nil && r.script.db.monitor != nil {
-		rep := r.script.db.monitor.Report()
-		r.db.monitor = &rep
+// stopNotice is what the first Ctrl-C during the load prints: how long the stop may take.
+func (r *execution) stopNotice() string {
+	var grace time.Duration
+	for _, sc := range executor.Scenarios(r.script.scenarios) {
+		grace = max(grace, sc.Plan().GracefulStop)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), summaryTimeout)
-	defer cancel()
-	rep, err := r.script.db.check(ctx, r.collector.Snapshot(), r.registry)
-	var nj *notJudgedError
-	switch {
-	case errors.As(err, &nj): // the exit code stays the run's
-		fmt.Fprintf(a.stderr, "nnjs run: %v\n", err)
-	case err != nil:
-		fmt.Fprintf(a.stderr, "nnjs run: %v\n", err)
-		return exitDatabase
-	case rep != nil:
-		r.db.integrity = rep
-		if rep.CriticalFailed() {
-			return exitIntegrity
+	teardown := engine.DefaultTeardownTimeout
+	if t := r.script.opts.TeardownTimeout; t != nil {
+		teardown = t.D()
+	}
+	return fmt.Sprintf("stopping gracefully: running iterations get up to %s (gracefulStop) to finish, "+
+		"then teardown() (up to %s), the checks after the load and the summary", grace, teardown)
+}
+
+// finish judges the run and writes its results: first what needs nothing but the metrics
+// (--out result=, --summary-export), then the phases after the load that can fail (integrity
+// checks), then the summary. It returns the exit code.
+func (r *execution) finish(a *app, runErr error) int {
+	snap := r.collector.Snapshot()
+	res := r.script.thresholds.Evaluate(snap)
+	r.judgeRun(runErr)
+	r.judgeThresholds(res, runErr)
+	if r.db.monitor != nil {
+		rep := r.db.monitor.Report()
+		r.report.monitor = &rep
+	}
+	r.writeResults(a, snap, res)
+	if r.db.integrity != nil {
+		r.checkIntegrity(a, snap, runErr)
+		if r.flags.summaryExport != "" {
+			r.writeExport(a, snap, res) // again, with the integrity report
 		}
 	}
-	return code
+	r.summarize(a, snap, res)
+	warnDropped(a.stderr, r.engine.Progress())
+	r.verdict.writeErrors(a.stderr)
+	return r.verdict.code()
 }
 
 // watchThresholds evaluates thresholds on every snapshot tick and aborts the run when one with
@@ -149,6 +196,7 @@ func (r *execution) checkDB(a *app, code int) int {
 func (r *execution) watchThresholds(ctx context.Context) {
 	t := time.NewTicker(thresholdEvery)
 	defer t.Stop()
+	ths := r.script.thresholds
 	for {
 		select {
 		case <-ctx.Done():
@@ -156,123 +204,26 @@ func (r *execution) watchThresholds(ctx context.Context) {
 		case <-t.C:
 		}
 		snap := r.collector.Snapshot()
-		if abort, th := r.thresholds.ShouldAbort(r.thresholds.Evaluate(snap), snap.Elapsed); abort {
-			r.engine.Abort(&thresholdAbort{th: th})
+		if abort, th := ths.ShouldAbort(ths.Evaluate(snap), snap.Elapsed); abort {
+			r.engine.Abort(&thresholdAbort{expr: th.Expr.Source, metric: th.Name, at: snap.Elapsed})
 			return
 		}
 	}
 }
 
 // thresholdAbort is the reason of a run aborted by a threshold with abortOnFail.
-type thresholdAbort struct{ th *threshold.Threshold }
+type thresholdAbort struct {
+	expr, metric string
+	at           time.Duration
+}
 
 func (t *thresholdAbort) Error() string {
-	return fmt.Sprintf("threshold %s on %s crossed (abortOnFail)", t.th.Expr.Source, t.th.Key)
+	return fmt.Sprintf("threshold '%s' on %s was crossed after %s and has abortOnFail: it stopped the run",
+		t.expr, t.metric, t.at.Round(100*time.Millisecond))
 }
 
-// runExitCode maps the engine's result to k6's exit codes, most specific first.
-func runExitCode(err error, thresholdsFailed bool) int {
-	var ta *thresholdAbort
-	var ie *engine.InitError
-	var ee *exitError
-	switch {
-	case errors.As(err, &ee):
-		return ee.code
-	case err == nil && thresholdsFailed:
-		return exitThresholds
-	case err == nil:
-		return exitOK
-	case errors.As(err, &ta):
-		return exitThresholds
-	case errors.Is(err, engine.ErrAborted):
-		return exitAborted
-	case errors.Is(err, engine.ErrSetupTimeout):
-		return exitSetupTimeout
-	case errors.As(err, &ie), errors.Is(err, engine.ErrSetup):
-		return exitScriptException
-	case errors.Is(err, engine.ErrStopped):
-		return exitSignal
-	case errors.Is(err, engine.ErrTeardownTimeout):
-		return exitTeardownTimeout
-	case errors.Is(err, engine.ErrTeardown):
-		return exitScriptException
-	}
-	return exitScriptException
-}
-
-// report prints the summary (or runs handleSummary) and writes --summary-export.
-func (a *app) report(r *execution, res threshold.Results) error {
-	rep, err := summary.Data(summary.Input{
-		Snapshot: r.collector.Snapshot(), Results: res, Options: r.opts,
-		NoColor: r.flags.noColor, IsStdOutTTY: a.stdoutTTY, IsStdErrTTY: isTerminal(a.stderr),
-	})
-	if err != nil {
-		return fmt.Errorf("summary: %w", err)
-	}
-	files, _ := parseOutputs(r.flags.out) // validated before the run
-	if files.result != "" {
-		if err := writeResult(files.result, r.path, r.opts, r.collector.Snapshot()); err != nil {
-			return err
-		}
-	}
-	if r.flags.summaryExport != "" {
-		b, err := r.db.extendJSON(summary.Export(rep))
-		if err != nil {
-			return fmt.Errorf("summary export: %w", err)
-		}
-		if err := os.WriteFile(r.flags.summaryExport, b, 0o644); err != nil {
-			return fmt.Errorf("summary export: %w", err)
-		}
-	}
-	if r.flags.noSummary {
-		return nil // as in k6, --no-summary also skips handleSummary
-	}
-	data, err := rep.Map()
-	if err == nil {
-		err = r.db.addTo(data)
-	}
-	if sd := r.runner.SetupData(); err == nil && sd != nil {
-		data["setup_data"] = sd // as in k6
-	}
-	if err != nil {
-		return fmt.Errorf("summary: %w", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), summaryTimeout)
-	defer cancel()
-	outs, handled, err := r.runner.HandleSummary(ctx, data)
-	if err != nil {
-		fmt.Fprintf(a.stderr, "nnjs run: handleSummary: %v (printing the default summary)\n", err)
-	}
-	if handled && err == nil {
-		return a.writeOutputs(outs, filepath.Dir(r.path))
-	}
-	if err := summary.WriteText(a.stdout, rep, summary.TextOptions{NoColor: r.flags.noColor || !a.stdoutTTY}); err != nil {
-		return err
-	}
-	return r.db.writeText(a.stdout)
-}
-
-// writeOutputs writes handleSummary's result: "stdout", "stderr" or a file path (relative paths
-// are relative to the current directory, as in k6).
-func (a *app) writeOutputs(outs map[string][]byte, _ string) error {
-	for name, body := range outs {
-		var err error
-		switch name {
-		case "stdout":
-			_, err = a.stdout.Write(body)
-		case "stderr":
-			_, err = a.stderr.Write(body)
-		default:
-			if dir := filepath.Dir(name); dir != "." {
-				err = os.MkdirAll(dir, 0o755)
-			}
-			if err == nil {
-				err = os.WriteFile(name, body, 0o644)
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("handleSummary output %q: %w", name, err)
-		}
-	}
-	return nil
+// writeVerdictTo writes the verdict block to w (the summary's end, or stderr when the text
+// summary is not printed).
+func (r *execution) writeVerdictTo(w io.Writer, noColor bool) {
+	_ = r.verdict.writeText(w, noColor)
 }

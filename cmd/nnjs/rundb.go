@@ -38,7 +38,14 @@ type integrityOptions struct {
 	Reconcile reconcileNames `json:"reconcile"`
 }
 
-// dbSide is the database part of a run: the live monitor and the integrity checks.
+// dbPlan is the database part of a script's configuration: what the run will monitor and
+// check. It holds no connection.
+type dbPlan struct {
+	monitor   *dbmon.Config // nil: no monitor
+	integrity *integrityOptions
+}
+
+// dbSide is the database part of one run: the live monitor and the integrity checks' pool.
 type dbSide struct {
 	monitor   *dbmon.Monitor
 	integrity *integrityOptions
@@ -54,26 +61,27 @@ type notJudgedError struct{ reason string }
 func (e *notJudgedError) Error() string { return "integrity not judged: " + e.reason }
 
 // planDB reads options.db and options.integrity (with the flags on top). It registers the
-// monitor's metrics in reg, so thresholds on db_* resolve. Nothing connects yet.
-func planDB(o options.Options, f dbFlagsRun, reg *metrics.Registry) (*dbSide, error) {
-	d := &dbSide{}
+// monitor's metrics in reg, so thresholds on db_* resolve. Nothing connects.
+func planDB(o options.Options, f dbFlagsRun, reg *metrics.Registry) (dbPlan, error) {
+	var p dbPlan
 	cfg, err := dbmon.ParseOptions(o.Extra["db"])
 	if err != nil {
-		return nil, fmt.Errorf("options.%w", err)
+		return p, fmt.Errorf("options.%w", err)
 	}
 	if f.monitorURL != "" {
 		cfg.URL, cfg.Enabled = f.monitorURL, true
 	}
 	if cfg.Enabled {
-		if d.monitor, err = dbmon.New(cfg, reg); err != nil {
-			return nil, fmt.Errorf("options.db.monitor: %w", err)
+		if _, err = dbmon.New(cfg, reg); err != nil {
+			return p, fmt.Errorf("options.db.monitor: %w", err)
 		}
+		p.monitor = &cfg
 	}
 	if raw, ok := o.Extra["integrity"]; ok || f.integrityURL != "" {
 		iopt := &integrityOptions{First: seed.DefaultConfig().First, Count: int64(seed.DefaultConfig().Count)}
 		if ok {
 			if err := json.Unmarshal(raw, iopt); err != nil {
-				return nil, fmt.Errorf("options.integrity: %w", err)
+				return p, fmt.Errorf("options.integrity: %w", err)
 			}
 		}
 		if f.integrityURL != "" {
@@ -81,15 +89,28 @@ func planDB(o options.Options, f dbFlagsRun, reg *metrics.Registry) (*dbSide, er
 		}
 		switch {
 		case iopt.URL == "":
-			return nil, errors.New("options.integrity.url: missing (or pass --integrity URL)")
+			return p, errors.New("options.integrity.url: missing (or pass --integrity URL)")
 		case iopt.Count <= 0:
-			return nil, fmt.Errorf("options.integrity.count: %d must be > 0", iopt.Count)
+			return p, fmt.Errorf("options.integrity.count: %d must be > 0", iopt.Count)
 		}
 		if iopt.Checks == "nnprotect" {
 			iopt.Checks = ""
 		}
 		iopt.Reconcile = iopt.Reconcile.withDefaults()
-		d.integrity = iopt
+		p.integrity = iopt
+	}
+	return p, nil
+}
+
+// newDBSide prepares the database side of one run from its plan; nothing connects yet.
+func newDBSide(p dbPlan, reg *metrics.Registry) (*dbSide, error) {
+	d := &dbSide{integrity: p.integrity}
+	if p.monitor != nil {
+		m, err := dbmon.New(*p.monitor, reg)
+		if err != nil {
+			return nil, fmt.Errorf("options.db.monitor: %w", err)
+		}
+		d.monitor = m
 	}
 	return d, nil
 }
@@ -159,7 +180,7 @@ func (d *dbSide) check(ctx context.Context, snap *metrics.Snapshot, reg *metrics
 		Reconcile: reconcileCounts(d.integrity.Reconcile, snapshotCounters(snap, reg))}
 	rep, err := integrity.Run(ctx, d.pool, opts)
 	if err != nil {
-		return nil, fmt.Errorf("integrity: %w", err)
+		return nil, err // integrity's errors say "integrity: ..." already
 	}
 	return &rep, nil
 }
@@ -174,6 +195,8 @@ func (d *dbSide) close() {
 type dbReport struct {
 	monitor   *dbmon.Report
 	integrity *integrity.Report
+	// notJudged says why a run with integrity checks has no integrity report.
+	notJudged string
 }
 
 // addTo adds "db" and "integrity" keys to a summary object (handleSummary data or export).
@@ -188,12 +211,15 @@ func (r dbReport) addTo(m map[string]any) error {
 		}
 		m["integrity"] = json.RawMessage(b)
 	}
+	if r.notJudged != "" {
+		m["integrity"] = map[string]any{"judged": false, "reason": r.notJudged}
+	}
 	return nil
 }
 
 // extendJSON adds the database keys to an exported summary document.
 func (r dbReport) extendJSON(doc []byte, err error) ([]byte, error) {
-	if err != nil || (r.monitor == nil && r.integrity == nil) {
+	if err != nil || (r.monitor == nil && r.integrity == nil && r.notJudged == "") {
 		return doc, err
 	}
 	var m map[string]any
@@ -214,6 +240,10 @@ func (r dbReport) writeText(w io.Writer) error {
 	}
 	if r.integrity != nil {
 		return r.integrity.WriteText(w)
+	}
+	if r.notJudged != "" {
+		_, err := fmt.Fprintf(w, "integrity: not judged: %s\n", r.notJudged)
+		return err
 	}
 	return nil
 }

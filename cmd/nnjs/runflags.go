@@ -2,8 +2,11 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -13,20 +16,27 @@ import (
 
 const runHelp = `Usage: nnjs run [flags] SCRIPT
 
-Run a load test script (JavaScript or TypeScript, k6 script model).
+Run a load test script (JavaScript or TypeScript, k6 script model). SCRIPT "-" reads the
+script from stdin (imports resolve from the current directory).
 
   nnjs run script.js                        # as the script's options say
   nnjs run -u 50 -d 30s script.js            # 50 VUs for 30 seconds (constant-vus)
   nnjs run -i 100 -u 10 script.js            # 100 iterations shared by 10 VUs
   nnjs run -s 30s:20 -s 1m:20 -s 10s:0 s.js  # ramp to 20 VUs, hold, ramp down
   nnjs run -e TARGET=http://127.0.0.1:8080 --summary-export out.json script.js
+  nnjs run - < script.js
 
 Flags override the script's options (as in k6): -u/-d/-i/-s replace the script's
 scenarios. The process environment, --env-file and -e are visible in __ENV (-e wins).
+Output paths are checked before the load; the results are written right after it, before
+the integrity checks, which have a deadline (--post-load-timeout) and obey Ctrl-C.
 
 Exit codes: 0 ok, 99 thresholds crossed, 100 setup timeout, 101 teardown timeout,
-104 invalid options, 105 stopped by a signal, 107 script error, 108 test.abort(),
-110 a critical integrity check failed (--integrity), 111 database unreachable or not staging.
+104 invalid options or output paths, 105 stopped by a signal, 107 script error,
+108 test.abort(), 110 a critical integrity check failed (--integrity), 111 database
+unreachable or not staging. When several parts fail, the code is the first of:
+111, 110, the run's own stop (107/100/101/108/105), 99, 104 (a result not written after
+the run); the summary's verdict names the codes it hides.
 
 Flags:
 `
@@ -52,6 +62,9 @@ type runFlags struct {
 	scenarios     []string
 	segment       string
 	segmentSeq    string
+	// postLoadTimeout bounds each phase after the load (integrity checks, handleSummary).
+	postLoadTimeout time.Duration
+	outs            outputs // parsed out
 }
 
 func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
@@ -79,7 +92,26 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output")
 	fs.BoolVar(&f.noSetup, "no-setup", false, "do not run setup()")
 	fs.BoolVar(&f.noTeardown, "no-teardown", false, "do not run teardown()")
+	fs.DurationVar(&f.postLoadTimeout, "post-load-timeout", defaultPostLoadTimeout,
+		"deadline of each phase after the load (integrity checks, handleSummary); the results are written either way")
 	return fs, f
+}
+
+// checkOutputPaths makes sure every file the run will write can be written, before the load.
+func (f *runFlags) checkOutputPaths() error {
+	if f.postLoadTimeout <= 0 {
+		return fmt.Errorf("--post-load-timeout: %s must be positive", f.postLoadTimeout)
+	}
+	paths := f.outs.paths()
+	if f.summaryExport != "" {
+		paths["--summary-export "] = f.summaryExport
+	}
+	for _, flag := range slices.Sorted(maps.Keys(paths)) {
+		if err := checkWritable(flag, paths[flag]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // options turns the flags the user set into an options layer that goes over the script's.

@@ -23,19 +23,16 @@ import (
 
 // script is a compiled test with its resolved options, ready to run: what `run` executes and
 // `inspect` prints. Everything that can be wrong with a script is found while building it,
-// before any load.
+// before any load. It holds no connection: each run (an execution) opens its own.
 type script struct {
 	path       string
 	prog       *jsapi.Program
-	modules    *modules.Registry
-	http       *k6http.Module
-	sql        *k6sql.Module
 	registry   *metrics.Registry
 	env        map[string]string
 	opts       options.Options
 	scenarios  []executor.Config
 	thresholds *threshold.Set
-	db         *dbSide
+	db         dbPlan
 }
 
 // exitError carries the exit code an error maps to.
@@ -49,36 +46,46 @@ func (e *exitError) Unwrap() error { return e.err }
 
 func exitErr(code int, err error) error { return &exitError{code: code, err: err} }
 
-// newModules registers the built-in JS modules of one run.
-func (s *script) newModules() {
-	s.modules = jsapi.DefaultModules()
-	s.http = k6http.New(k6http.Config{})
-	s.modules.Register(s.http, "k6/http", "nnjs/http")
-	s.sql = k6sql.New()
+// clients are the JS modules that hold network clients (HTTP connections, SQL pools), with
+// the registry of every built-in module. The probe that reads a script's options gets one set
+// and each run another, so a script holds no connection.
+type clients struct {
+	modules *modules.Registry
+	http    *k6http.Module
+	sql     *k6sql.Module
+}
+
+func newClients() *clients {
+	c := &clients{modules: jsapi.DefaultModules(), http: k6http.New(k6http.Config{}), sql: k6sql.New()}
+	c.modules.Register(c.http, "k6/http", "nnjs/http")
 	// Scripts write only to staging databases (the nnjs_meta marker); sql.open(url,
 	// {readOnly: true}) reads any database.
-	s.sql.SetGuard(func(ctx context.Context, conn *pgx.Conn) error {
+	c.sql.SetGuard(func(ctx context.Context, conn *pgx.Conn) error {
 		if err := seed.Guard(ctx, conn); err != nil {
 			return fmt.Errorf("%w (a script that only reads may open it with sql.open(url, {readOnly: true}))", err)
 		}
 		return nil
 	})
-	s.sql.Register(s.modules)
+	c.sql.Register(c.modules)
+	return c
 }
 
-// closeClients closes the run's HTTP connections and SQL pools; call it once the load has
-// stopped, so the database sees the load's sessions end before the last monitor sample.
-func (s *script) closeClients() {
-	s.http.CloseIdleConnections()
-	s.sql.Close()
+// close closes the HTTP connections and SQL pools; a run calls it once the load has stopped,
+// so the database sees the load's sessions end before the monitor's last sample.
+func (c *clients) close() {
+	c.http.CloseIdleConnections()
+	c.sql.Close()
 }
 
 // loadScript compiles path, reads its options with env as __ENV, layers cli on top and
 // validates scenarios and thresholds.
-func loadScript(ctx context.Context, path string, env map[string]string, cli options.Options, dbf dbFlagsRun, only []string) (*script, error) {
+//
+// src, when not nil, is the script's source (read from stdin for the path "-").
+func loadScript(ctx context.Context, path string, src []byte, env map[string]string, cli options.Options, dbf dbFlagsRun, only []string) (*script, error) {
 	s := &script{path: path, registry: metrics.NewRegistry(), env: env}
-	s.newModules()
-	prog, err := jsapi.Compile(path, jsapi.CompileOptions{Modules: s.modules})
+	probe := newClients()
+	defer probe.close()
+	prog, err := jsapi.Compile(path, jsapi.CompileOptions{Modules: probe.modules, Source: src})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, exitErr(exitInvalidConfig, fmt.Errorf("script %s not found", path))
@@ -88,7 +95,7 @@ func loadScript(ctx context.Context, path string, env map[string]string, cli opt
 	s.prog = prog
 	info, err := prog.Inspect(ctx, env, s.registry)
 	if err != nil {
-		return nil, exitErr(exitScriptException, err)
+		return nil, initExit(ctx, err)
 	}
 	opts, err := options.Parse(info.Options)
 	if err != nil {
@@ -117,6 +124,26 @@ func loadScript(ctx context.Context, path string, env map[string]string, cli opt
 		return nil, exitErr(exitInvalidConfig, err)
 	}
 	return s, nil
+}
+
+// initExit maps an error of the script's init code to its exit code: a signal (ctx
+// cancelled) is 105, a database sql.open could not use is 111, anything else is a script
+// error (107).
+func initExit(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return exitErr(exitSignal, fmt.Errorf("init interrupted: %w", context.Cause(ctx)))
+	}
+	return exitErr(initCode(err), err)
+}
+
+// initCode is the exit code of a failed init: 111 when sql.open could not use a database,
+// else 107.
+func initCode(err error) int {
+	var oe *k6sql.OpenError
+	if errors.As(err, &oe) {
+		return exitDatabase
+	}
+	return exitScriptException
 }
 
 // dropExcludedThresholds removes, as k6 does with --scenario, the thresholds whose sub-metric

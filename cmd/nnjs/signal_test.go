@@ -213,7 +213,7 @@ func TestSIGINTStopsTheProcessGracefully(t *testing.T) {
 	assert.Equal(t, exitSignal, p.exitCode(t, 30*time.Second), p.stderr.String())
 	assert.Equal(t, tg.count("GET /start"), tg.count("GET /end"), "the running iteration finished")
 	assert.Equal(t, 1, tg.count("GET /teardown"))
-	assert.Contains(t, p.stderr.String(), "stopping gracefully")
+	assert.Contains(t, p.stderr.String(), "stopping gracefully: running iterations get up to 10s (gracefulStop) to finish")
 	assert.Contains(t, p.stdout.String(), "TOTAL RESULTS")
 	assert.Equal(t, float64(tg.count("GET /end")), loadExport(t, export).num(t, "iterations", "count"))
 }
@@ -233,25 +233,41 @@ func TestSecondSIGINTExitsAtOnce(t *testing.T) {
 	assert.Zero(t, tg.count("GET /teardown"), "exited without waiting for gracefulStop and teardown")
 }
 
-func TestStopOnSignals(t *testing.T) {
+// TestInterruptsGoToThePhase checks the routing of signals: outside a phase the first one
+// cancels the base context; in a phase the first one cancels that phase only (with its
+// notice), a second one in the same phase exits; a new phase gets its own first signal.
+func TestInterruptsGoToThePhase(t *testing.T) {
 	t.Parallel()
-	sigs := make(chan os.Signal, 2)
-	ctx, cancel := context.WithCancelCause(context.Background())
+	base, cancel := context.WithCancelCause(context.Background())
 	var w lockedBuffer
 	exited := make(chan int, 1)
-	go stopOnSignals(sigs, cancel, &w, func(code int) { exited <- code })
+	in := newInterrupts(cancel, &w, func(code int) { exited <- code })
 
-	sigs <- os.Interrupt
-	<-ctx.Done()
-	assert.ErrorContains(t, context.Cause(ctx), "interrupt")
+	load, leaveLoad := in.enter(base, "stopping gracefully")
+	in.signal(os.Interrupt)
+	require.Error(t, load.Err())
+	assert.ErrorContains(t, context.Cause(load), "interrupt")
+	assert.NoError(t, base.Err(), "only the phase was interrupted")
+	assert.Contains(t, w.String(), "stopping gracefully; press Ctrl-C again")
+	leaveLoad()
+
+	check, leaveCheck := in.enter(context.WithoutCancel(base), "interrupting the integrity checks")
+	assert.NoError(t, check.Err(), "a new phase starts uninterrupted")
+	in.signal(syscall.SIGTERM)
+	assert.Error(t, check.Err())
+	assert.Contains(t, w.String(), "interrupting the integrity checks")
 	select {
 	case code := <-exited:
-		t.Fatalf("exited with %d after one signal", code)
+		t.Fatalf("exited with %d after one signal in the phase", code)
 	default:
 	}
-	sigs <- syscall.SIGTERM
+	in.signal(os.Interrupt)
 	assert.Equal(t, exitSignal, <-exited)
 	assert.Contains(t, w.String(), "second signal")
+	leaveCheck()
+
+	in.signal(os.Interrupt)
+	assert.Error(t, base.Err(), "outside a phase the base context is cancelled")
 }
 
 // TestLifecycleExits checks test.abort(), exceptions in setup and in iterations.

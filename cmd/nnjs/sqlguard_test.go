@@ -9,7 +9,8 @@ import (
 )
 
 // TestScriptsWriteOnlyToStagingDatabases: a script's sql.open of a database without the
-// staging marker stops the run before any load (password masked); readOnly is allowed.
+// staging marker, or of one that cannot be reached, stops the run before any load with the
+// database exit code 111 (password masked, with a hint); readOnly is allowed.
 func TestScriptsWriteOnlyToStagingDatabases(t *testing.T) {
 	t.Parallel()
 	dbURL, _ := stagingURL(t)
@@ -19,9 +20,15 @@ const db = sql.open(__ENV.DB, { readOnly: __ENV.RO === '1' });
 export default function () { db.queryRow('SELECT 1 AS n'); }
 `)
 	r := nnjs(context.Background(), nil, "run", "-q", "--no-summary", "-e", "DB="+dbURL, script)
-	assert.Equal(t, exitScriptException, r.code)
+	assert.Equal(t, exitDatabase, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "no nnjs_meta staging marker")
 	assert.Contains(t, r.stderr, "readOnly: true")
+	assert.NotContains(t, r.stderr+r.stdout, testPassword)
+
+	unreachable := "postgres://nnjs:" + testPassword + "@127.0.0.1:1/staging?sslmode=disable&connect_timeout=2"
+	r = nnjs(context.Background(), nil, "run", "-q", "--no-summary", "-e", "DB="+unreachable, script)
+	assert.Equal(t, exitDatabase, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "127.0.0.1:1")
 	assert.NotContains(t, r.stderr+r.stdout, testPassword)
 
 	r = nnjs(context.Background(), nil, "run", "-q", "--no-summary", "-e", "DB="+dbURL, "-e", "RO=1", script)

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/nnprotect/nnjs/engine"
+	"github.com/nnprotect/nnjs/engine/options"
+)
+
+// nnjsOptionKeys are the options nnjs reads besides k6's.
+var nnjsOptionKeys = []string{"db", "integrity"}
+
+// k6OnlyOptionKeys are k6 options nnjs does not implement: they are accepted and ignored, with
+// a warning, so a k6 script runs unchanged.
+var k6OnlyOptionKeys = []string{
+	"blacklistIPs", "blockHostnames", "cloud", "consoleOutput", "dns", "ext", "hosts", "httpDebug",
+	"linger", "localIPs", "metricSamplesBufferSize", "minIterationDuration", "noSetup",
+	"noTeardown", "noUsageReport", "paused", "rps", "systemTags", "tlsAuth", "tlsCipherSuites",
+	"tlsVersion",
+}
+
+// warnOptions warns, as k6 does, about option keys nnjs does not know or does not implement.
+func warnOptions(w io.Writer, o options.Options) {
+	for _, key := range slices.Sorted(maps.Keys(o.Extra)) {
+		switch {
+		case slices.Contains(nnjsOptionKeys, key):
+		case slices.Contains(k6OnlyOptionKeys, key):
+			fmt.Fprintf(w, "WARN: options.%s is a k6 option nnjs does not implement; it is ignored\n", key)
+		default:
+			msg := fmt.Sprintf("WARN: options.%s is not an option nnjs or k6 knows; it is ignored", key)
+			if s := closest(key, append(options.Keys(), nnjsOptionKeys...)); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			fmt.Fprintln(w, msg)
+		}
+	}
+}
+
+// closest returns the candidate within edit distance 2 of key (case-insensitive), or "".
+func closest(key string, candidates []string) string {
+	best, bestD := "", 3
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(key), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// warnDropped warns, once the run is over, about scenarios that could not start every
+// iteration they planned (dropped_iterations), saying why.
+func warnDropped(w io.Writer, progress []engine.ScenarioProgress) {
+	for _, p := range progress {
+		if p.Dropped == 0 {
+			continue
+		}
+		if strings.HasSuffix(p.Executor, "arrival-rate") {
+			fmt.Fprintf(w, "WARN: scenario %s dropped %d iterations: all its %d VUs were busy when they were due; "+
+				"the target was not loaded at the planned rate (raise maxVUs or preAllocatedVUs)\n", p.Name, p.Dropped, p.MaxVUs)
+			continue
+		}
+		fmt.Fprintf(w, "WARN: scenario %s dropped %d iterations: its maxDuration ended before they started\n", p.Name, p.Dropped)
+	}
+}
