@@ -69,8 +69,11 @@ func TestSnapshotEncodeDecodeMergeAcrossMachines(t *testing.T) {
 	assert.Equal(t, uint64(3), checks.Count)
 	assert.Equal(t, 1.0, checks.Sum)
 	vus := merged.Aggregate(reg.Get(metrics.VUs), nil)
-	assert.Equal(t, 10.0, vus.Min)
-	assert.Equal(t, 30.0, vus.Max)
+	assert.Equal(t, 60.0, vus.Last, "the machines' VUs add up: they ran at the same time")
+	assert.Equal(t, 60.0, vus.Min)
+	assert.Equal(t, 60.0, vus.Max)
+	balance := merged.Aggregate(reg.Get("wallet_balance"), nil)
+	assert.Equal(t, 2.0, balance.Last, "any other gauge: the last merged value wins")
 	require.NotNil(t, reg.Get("wallet_balance"), "custom metrics are registered on decode")
 
 	dur := merged.Aggregate(reg.Get(metrics.HTTPReqDuration), tags)
