@@ -6,8 +6,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/nnprotect/nnjs/jsapi/k6sql"
 	"github.com/nnprotect/nnjs/internal/pg"
+	"github.com/nnprotect/nnjs/jsapi/k6sql"
 	"github.com/nnprotect/nnjs/seed"
 )
 
