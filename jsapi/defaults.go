@@ -6,6 +6,7 @@ import (
 	"github.com/nnprotect/nnjs/jsapi/k6data"
 	"github.com/nnprotect/nnjs/jsapi/k6encoding"
 	"github.com/nnprotect/nnjs/jsapi/k6metrics"
+	"github.com/nnprotect/nnjs/jsapi/k6timers"
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
@@ -13,7 +14,7 @@ import (
 func Execution() modules.Module { return executionModule{} }
 
 // DefaultModules returns a new registry with the core modules under their k6 and nnjs names:
-// k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto. Callers add more (k6/http)
+// k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/timers. Callers add more (k6/http)
 // with Register before compiling. Build one registry per run: k6/data keeps its shared
 // arrays in it.
 func DefaultModules() *modules.Registry {
@@ -24,5 +25,6 @@ func DefaultModules() *modules.Registry {
 	reg.Register(k6data.New(), "k6/data", "nnjs/data")
 	reg.Register(k6encoding.New(), "k6/encoding", "nnjs/encoding")
 	reg.Register(k6crypto.New(), "k6/crypto", "nnjs/crypto")
+	reg.Register(k6timers.New(), "k6/timers", "nnjs/timers")
 	return reg
 }

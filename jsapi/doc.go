@@ -1,8 +1,10 @@
 // Package jsapi runs k6-compatible JavaScript/TypeScript scenarios on goja. A script is bundled
 // once with esbuild (ES modules, TypeScript, local imports, CommonJS require) and compiled once;
 // every VU gets a fresh goja runtime that runs the init code, and the built-in modules (k6,
-// k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, plus whatever cmd registers, such
-// as k6/http) are resolved at run time from a modules.Registry.
+// k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/timers, plus whatever cmd
+// registers, such as k6/http) are resolved at run time from a modules.Registry. Each VU runs
+// its code on an event loop (package eventloop): an iteration ends when its function returned
+// and nothing it started (timers, requests, sockets) is pending.
 //
 //	reg := jsapi.DefaultModules()
 //	reg.Register(k6http.New(), "nnjs/http", "k6/http")

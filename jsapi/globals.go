@@ -10,9 +10,12 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
+
+	"github.com/nnprotect/nnjs/jsapi/k6timers"
 )
 
-// installGlobals defines __VU, __ITER, __ENV, console, open, crypto and global.
+// installGlobals defines __VU, __ITER, __ENV, console, open, crypto, global and the timer
+// functions (setTimeout, clearTimeout, setInterval, clearInterval).
 func (v *vu) installGlobals(env map[string]string) error {
 	rt := v.rt
 	g := rt.GlobalObject()
@@ -25,6 +28,7 @@ func (v *vu) installGlobals(env map[string]string) error {
 		rt.Set("open", v.open),
 		rt.Set("crypto", v.webCrypto()),
 		rt.Set("global", g),
+		k6timers.Install(v),
 	}
 	for _, err := range steps {
 		if err != nil {

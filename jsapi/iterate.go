@@ -98,25 +98,17 @@ func (v *vu) Iterate(ctx context.Context, it engine.Iteration) error {
 	for _, h := range v.hooks {
 		h()
 	}
-	ret, err := protect(func() (goja.Value, error) { return v.act.fn(goja.Undefined(), v.act.data) })
-	if err == nil {
-		err = v.settle(ret)
-	}
+	err := v.runLoop(ctx, v.execFn)
 	v.act.scnIter++
 	return v.finish(ctx, err)
 }
 
-// settle turns a rejected promise returned by an async function into an error.
-func (v *vu) settle(ret goja.Value) error {
-	o, ok := ret.(*goja.Object)
-	if !ok {
-		return nil
-	}
-	p, ok := o.Export().(*goja.Promise)
-	if !ok || p.State() != goja.PromiseStateRejected {
-		return nil
-	}
-	return &ScriptError{Msg: "uncaught (in promise) " + v.format(p.Result())}
+// callExec calls the scenario's function: the first task of an iteration's event loop run,
+// which ends when the function and everything it left pending are done (a promise the
+// function returns that rejects with no handler fails the iteration).
+func (v *vu) callExec() error {
+	_, err := v.act.fn(goja.Undefined(), v.act.data)
+	return err
 }
 
 // finish classifies err; the engine records the iteration metrics (iterations,

@@ -102,10 +102,12 @@ func (r *Runner) runLifecycle(ctx context.Context, name string, args func(*vu) [
 	if args != nil {
 		argv = args(v)
 	}
-	res, err := fn(goja.Undefined(), argv...)
-	if err == nil {
-		err = v.settle(res)
-	}
+	var res goja.Value
+	err = v.runLoop(ctx, func() error {
+		var err error
+		res, err = fn(goja.Undefined(), argv...)
+		return err
+	})
 	if err != nil {
 		return true, fmt.Errorf("%s: %w", name, v.jsError(ctx, err))
 	}

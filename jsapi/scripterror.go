@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/dop251/goja"
+
+	"github.com/nnprotect/nnjs/jsapi/eventloop"
 )
 
 // ScriptError is a syntax error or an uncaught JavaScript exception, located in the user's
@@ -55,12 +59,19 @@ func scriptErrorFrom(err error) error {
 		return err
 	}
 	se := &ScriptError{Msg: exceptionMessage(ex), cause: ex}
+	se.locate(ex.Stack())
+	return se
+}
+
+// locate sets the error's position (the innermost frame, or the first one with a file) and
+// its Stack from frames.
+func (e *ScriptError) locate(frames []goja.StackFrame) {
 	var b strings.Builder
-	for i, f := range ex.Stack() {
+	for i, f := range frames {
 		p := f.Position()
 		file := cleanFile(p.Filename)
-		if i == 0 || se.File == "" && file != "" {
-			se.File, se.Line, se.Col = file, p.Line, p.Column
+		if i == 0 || e.File == "" && file != "" {
+			e.File, e.Line, e.Col = file, p.Line, p.Column
 		}
 		b.WriteString("\tat ")
 		if fn := f.FuncName(); fn != "" {
@@ -72,8 +83,47 @@ func scriptErrorFrom(err error) error {
 		}
 		fmt.Fprintf(&b, "%s:%d:%d)\n", file, p.Line, p.Column)
 	}
-	se.Stack = b.String()
+	e.Stack = b.String()
+}
+
+// rejectionError is an unhandled promise rejection as a *ScriptError: an Error reason is
+// located where it was created (its own stack), any other reason where the promise was
+// rejected, when JavaScript did it.
+func (v *vu) rejectionError(re *eventloop.RejectionError) *ScriptError {
+	reason := re.Value
+	if reason == nil {
+		reason = goja.Undefined()
+	}
+	se := &ScriptError{Msg: "uncaught (in promise) " + v.format(reason)}
+	if o, ok := reason.(*goja.Object); ok {
+		if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
+			first, rest, _ := strings.Cut(st.String(), "\n")
+			se.Msg = "uncaught (in promise) " + first
+			se.Stack = rest
+			se.File, se.Line, se.Col = stackPosition(rest)
+			return se
+		}
+	}
+	se.locate(re.Stack)
 	return se
+}
+
+// stackFrame matches the position of a line of a goja stack: "at f (file:3:9(5))" or
+// "at file:3:9(5)".
+var stackFrame = regexp.MustCompile(`at (?:[^(\n]* \()?(\S+?):(\d+):(\d+)(?:\(\d+\))?\)?`)
+
+// stackPosition returns the file, line and column of the first frame of a goja stack text
+// that has a file; "" when none has.
+func stackPosition(stack string) (string, int, int) {
+	for _, m := range stackFrame.FindAllStringSubmatch(stack, -1) {
+		if m[1] == "<eval>" || m[1] == "native" {
+			continue
+		}
+		line, _ := strconv.Atoi(m[2])
+		col, _ := strconv.Atoi(m[3])
+		return cleanFile(m[1]), line, col
+	}
+	return "", 0, 0
 }
 
 // exceptionMessage is the thrown value as text: for Error objects "Name: message".

@@ -2,6 +2,7 @@ package jsapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/jsapi/eventloop"
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
@@ -28,6 +30,8 @@ type vu struct {
 	hooks   []func()
 	mods    map[string]*goja.Object
 	watch   ctxWatch
+	loop    *eventloop.Loop
+	execFn  func() error  // v.callExec, bound once
 	jsonFn  goja.Callable // JSON.parse of this runtime, cached
 	strFn   goja.Callable // JSON.stringify of this runtime, cached
 	logger  *slog.Logger  // the run's logger with vu=<id>, built on first use
@@ -53,6 +57,8 @@ func newVU(ctx context.Context, sh *shared, id uint64, rec metrics.Recorder) (*v
 	}
 	v.tags = sh.baseTags
 	v.live.v = v
+	v.loop = eventloop.New(v.rt)
+	v.execFn = v.callExec
 	v.jsonFn = v.lazyJSON("parse", &v.jsonFn)
 	v.strFn = v.lazyJSON("stringify", &v.strFn)
 	if err := v.installGlobals(sh.env); err != nil {
@@ -84,7 +90,8 @@ func mustFunc(v goja.Value) goja.Callable {
 	return fn
 }
 
-// runInit evaluates the bundle: a function of (module, exports, require).
+// runInit evaluates the bundle, a function of (module, exports, require), on the event loop
+// (init code may use timers and promises).
 func (v *vu) runInit(ctx context.Context) error {
 	v.watch.set(ctx, v.rt)
 	defer v.watch.stop(v.rt)
@@ -99,7 +106,11 @@ func (v *vu) runInit(ctx context.Context) error {
 	module := v.rt.NewObject()
 	exports := v.rt.NewObject()
 	_ = module.Set("exports", exports)
-	if _, err := fn(goja.Undefined(), module, exports, v.rt.ToValue(v.require)); err != nil {
+	err = v.runLoop(ctx, func() error {
+		_, err := fn(goja.Undefined(), module, exports, v.rt.ToValue(v.require))
+		return err
+	})
+	if err != nil {
 		return v.jsError(ctx, err)
 	}
 	ex := module.Get("exports")
@@ -110,9 +121,25 @@ func (v *vu) runInit(ctx context.Context) error {
 	return nil
 }
 
+// runLoop runs task and what it leaves pending on the VU's event loop under ctx; a Go panic
+// in native code becomes a *PanicError.
+func (v *vu) runLoop(ctx context.Context, task func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = newPanicError(p)
+		}
+	}()
+	return v.loop.Run(ctx, task)
+}
+
 // jsError converts an error returned by the runtime: an interrupt caused by ctx becomes the
-// ctx error, an abort the *engine.AbortError, an exception a *ScriptError.
+// ctx error, an abort the *engine.AbortError, an exception or an unhandled rejection a
+// *ScriptError.
 func (v *vu) jsError(ctx context.Context, err error) error {
+	var re *eventloop.RejectionError
+	if errors.As(err, &re) {
+		return v.rejectionError(re)
+	}
 	var ie *goja.InterruptedError
 	if asInterrupt(err, &ie) {
 		v.rt.ClearInterrupt()
@@ -144,8 +171,17 @@ func (v *vu) ID() uint64 { return v.id }
 // Runtime implements modules.VU.
 func (v *vu) Runtime() *goja.Runtime { return v.rt }
 
-// Context implements modules.VU.
-func (v *vu) Context() context.Context { return v.ctx }
+// Context implements modules.VU: the event loop's context once asynchronous work started in
+// this run, the run's context otherwise.
+func (v *vu) Context() context.Context {
+	if c := v.loop.Context(); c != nil {
+		return c
+	}
+	return v.ctx
+}
+
+// EventLoop implements modules.VU.
+func (v *vu) EventLoop() *eventloop.Loop { return v.loop }
 
 // InInit implements modules.VU.
 func (v *vu) InInit() bool { return v.inInit }

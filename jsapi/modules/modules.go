@@ -20,6 +20,7 @@ import (
 
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/jsapi/eventloop"
 )
 
 // VU is what a module instance sees of the virtual user that owns it. All methods must be
@@ -28,7 +29,8 @@ type VU interface {
 	// Runtime is the VU's JS runtime. Never pass its values to another runtime.
 	Runtime() *goja.Runtime
 	// Context is the context of the running iteration (or of setup/teardown); it is cancelled
-	// when the run stops. During init it is a context that is never cancelled by iterations.
+	// when the run stops, and, once asynchronous work was started, when the iteration ends.
+	// During init it is a context that is never cancelled by iterations.
 	Context() context.Context
 	// InInit reports whether the VU is running init code (module top level), where I/O such
 	// as HTTP requests is forbidden.
@@ -52,6 +54,11 @@ type VU interface {
 	// Logger is the run's logger with this VU's id; never nil. Modules log sparingly (rate-limit
 	// anything that can repeat per request).
 	Logger() *slog.Logger
+	// EventLoop is the VU's event loop: asynchronous work (a promise settled later, a timer, a
+	// socket) reserves its callback there and hands it back to run on the VU's goroutine.
+	// While a reservation is open, Context returns the loop's context, which also ends when the
+	// iteration does.
+	EventLoop() *eventloop.Loop
 }
 
 // Module is a built-in JS module. NewInstance is called once per VU, the first time the VU

@@ -19,6 +19,7 @@ import (
 
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/jsapi/eventloop"
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
@@ -99,6 +100,7 @@ type VU struct {
 	// Log, when not nil, is what Logger returns (a discarding logger otherwise).
 	Log   *slog.Logger
 	hooks []func()
+	loop  *eventloop.Loop
 }
 
 var _ modules.VU = (*VU)(nil)
@@ -116,8 +118,34 @@ func NewVU(t testing.TB) *VU {
 // Runtime implements modules.VU.
 func (v *VU) Runtime() *goja.Runtime { return v.RT }
 
-// Context implements modules.VU.
-func (v *VU) Context() context.Context { return v.Ctx }
+// Context implements modules.VU: the event loop's context while asynchronous work is
+// reserved, Ctx otherwise.
+func (v *VU) Context() context.Context {
+	if v.loop != nil && v.loop.Context() != nil {
+		return v.loop.Context()
+	}
+	return v.Ctx
+}
+
+// EventLoop implements modules.VU (the loop is made on first use).
+func (v *VU) EventLoop() *eventloop.Loop {
+	if v.loop == nil {
+		v.loop = eventloop.New(v.RT)
+	}
+	return v.loop
+}
+
+// RunAsync evaluates src as the first task of a run of the event loop under Ctx, as an
+// iteration runs, and returns src's value and the run's error.
+func (v *VU) RunAsync(src string) (goja.Value, error) {
+	var val goja.Value
+	err := v.EventLoop().Run(v.Ctx, func() error {
+		var err error
+		val, err = v.RT.RunString(src)
+		return err
+	})
+	return val, err
+}
 
 // InInit implements modules.VU.
 func (v *VU) InInit() bool { return v.Init }
