@@ -97,6 +97,9 @@ func (l *Loop) runTask(task func() error) error {
 // nothing is left, or ctx's error when ctx ends first.
 func (l *Loop) next() (func() error, error) {
 	for {
+		if err := l.ctx.Err(); err != nil {
+			return nil, fmt.Errorf("event loop: %w", context.Cause(l.ctx))
+		}
 		l.mu.Lock()
 		if len(l.queue) > 0 {
 			task := l.queue[0]

@@ -11,6 +11,7 @@ import (
 // function object instead of fifteen (about 0.7 KB each in goja).
 var exportFactories = modules.NewLazyTable(map[string]func(in *instance) any{
 	"request":             func(in *instance) any { return in.jsRequest },
+	"asyncRequest":        func(in *instance) any { return in.asyncRequest },
 	"get":                 func(in *instance) any { return in.bodyless(http.MethodGet) },
 	"head":                func(in *instance) any { return in.bodyless(http.MethodHead) },
 	"post":                func(in *instance) any { return in.withBody(http.MethodPost) },

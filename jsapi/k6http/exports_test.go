@@ -22,7 +22,7 @@ func TestExportsAreBuiltOnFirstUse(t *testing.T) {
 
 	assert.Equal(t, true, e.run(`http.get === http.get && typeof http.get === "function"`).Export())
 	assert.Equal(t, 1, lazy.Built(), "only get was built")
-	assert.Equal(t, "CookieJar,batch,cookieJar,del,expectedStatuses,file,get,head,options,patch,post,put,request,setResponseCallback,url",
+	assert.Equal(t, "CookieJar,asyncRequest,batch,cookieJar,del,expectedStatuses,file,get,head,options,patch,post,put,request,setResponseCallback,url",
 		e.run(`Object.keys(http).join(",")`).Export())
 }
 

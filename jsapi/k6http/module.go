@@ -40,6 +40,9 @@ type Config struct {
 	UserAgent string
 	// TLSClientConfig is the base TLS configuration (e.g. extra roots); it is cloned.
 	TLSClientConfig *tls.Config
+	// Redirect, when set, maps the "host:port" a request dials to the address to dial instead
+	// (tests run scripts written for remote hosts against loopback servers with it).
+	Redirect func(addr string) string
 }
 
 // Module is the k6/http module of one run. It owns the shared transports and is safe for

@@ -88,6 +88,9 @@ func counted(c net.Conn) *countConn {
 func newTransport(cfg Config, kind transportKind) *http.Transport {
 	dialer := &net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if cfg.Redirect != nil {
+			addr = cfg.Redirect(addr)
+		}
 		c, err := dialer.DialContext(ctx, network, addr)
 		if err != nil {
 			return nil, err
