@@ -1,14 +1,18 @@
 package jsapi
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,17 +20,17 @@ import (
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/jsapi/k6http"
+	"github.com/nnprotect/nnjs/jsapi/wsconn"
 )
 
 // docHarness compiles testdata/k6docs/name with k6/http dialling srv whatever the host the
 // script names (the examples of k6's documentation use k6's public test hosts).
 func docHarness(t *testing.T, name string, srv *httptest.Server) *harness {
 	t.Helper()
-	reg := DefaultModules()
-	mod := k6http.New(k6http.Config{
-		Redirect:        func(string) string { return srv.Listener.Addr().String() },
-		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // a test server
-	})
+	redirect := func(string) string { return srv.Listener.Addr().String() }
+	insecure := &tls.Config{InsecureSkipVerify: true} //nolint:gosec // a test server
+	reg := defaultModules(wsconn.Options{Redirect: redirect, TLS: insecure})
+	mod := k6http.New(k6http.Config{Redirect: redirect, TLSClientConfig: insecure})
 	t.Cleanup(mod.CloseIdleConnections)
 	reg.Register(mod, "k6/http")
 	path, err := filepath.Abs(filepath.Join("testdata", "k6docs", name))
@@ -69,4 +73,65 @@ func TestK6DocAsyncRequest(t *testing.T) {
 		assert.Equal(t, "200", s.Tags["status"])
 		assert.Equal(t, "https://httpbin.test.k6.io/post", s.Tags["url"])
 	}
+}
+
+// TestK6DocWebSocketsOnPing runs the WebSocket.onping example of k6's documentation
+// unmodified: the server pings after the SET_NAME message, the handler closes the socket.
+func TestK6DocWebSocketsOnPing(t *testing.T) {
+	t.Parallel()
+	up := websocket.Upgrader{}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		if _, msg, err := c.ReadMessage(); err != nil || !strings.Contains(string(msg), `"SET_NAME"`) {
+			return
+		}
+		_ = c.WriteControl(websocket.PingMessage, []byte("hi"), time.Now().Add(5*time.Second))
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	h := docHarness(t, "websockets-onping.js", srv)
+	v := h.vu(1, "default")
+	require.NoError(t, v.Iterate(t.Context(), engine.Iteration{}))
+	assert.Equal(t, []string{"A ping happened!", "WebSocket connection closed!"}, h.logs.messages())
+	assert.Len(t, h.rec.of(metrics.WSSessions), 1)
+}
+
+// TestK6DocWSSetInterval runs the Socket.setInterval example of k6's documentation
+// unmodified: it pings every second and never closes, so (as under k6 with its echo server)
+// the iteration runs until the stop interrupts it.
+func TestK6DocWSSetInterval(t *testing.T) {
+	t.Parallel()
+	up := websocket.Upgrader{}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	h := docHarness(t, "ws-setinterval.js", srv)
+	v := h.vu(1, "default")
+	ctx, cancel := context.WithCancel(t.Context())
+	stop := time.AfterFunc(2500*time.Millisecond, cancel)
+	defer stop.Stop()
+	require.ErrorIs(t, v.Iterate(ctx, engine.Iteration{}), context.Canceled)
+	logs := h.logs.messages()
+	require.NotEmpty(t, logs)
+	assert.Equal(t, "connected", logs[0])
+	assert.Equal(t, 2, strings.Count(strings.Join(logs, "\n"), "PONG!"), "a ping a second for 2.5 s: %v", logs)
+	assert.Empty(t, h.rec.of(metrics.Checks), "the check after connect never ran: the stop ended the iteration")
 }

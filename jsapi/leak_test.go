@@ -45,8 +45,8 @@ func backToBaseline(t *testing.T, goroutines, fds, slack int) {
 	}
 }
 
-// TestNoLeakAfterAsyncLoad runs 200 VUs for 10s (20 VUs for 2s with -short) of timers and
-// async requests, stops them in the middle of their iterations as a graceful stop does, and
+// TestNoLeakAfterAsyncLoad runs 200 VUs for 10s (20 VUs for 2s with -short) of timers, async
+// requests and WebSockets (both modules), stops them in the middle of their iterations as a graceful stop does, and
 // checks that the goroutines and open files come back to where they were.
 func TestNoLeakAfterAsyncLoad(t *testing.T) {
 	vus, dur := 200, 10*time.Second
@@ -58,17 +58,20 @@ func TestNoLeakAfterAsyncLoad(t *testing.T) {
 		_, _ = io.WriteString(w, "ok")
 	}))
 	defer srv.Close()
+	wss := newWSServer(t)
 	reg := DefaultModules()
 	httpMod := k6http.New(k6http.Config{})
 	reg.Register(httpMod, "k6/http")
 	path, err := filepath.Abs(filepath.Join("testdata", "leak.js"))
 	require.NoError(t, err)
-	h := compiledHarness(t, path, reg, options.Options{}, map[string]string{"TARGET": srv.URL})
+	h := compiledHarness(t, path, reg, options.Options{}, map[string]string{"TARGET": srv.URL, "WS": wss.URL})
 	runtime.GC()
 	goroutines, fds := runtime.NumGoroutine(), openFDs(t)
 
-	ctx, cancel := context.WithTimeout(t.Context(), dur)
+	ctx, cancel := context.WithCancel(t.Context()) // cancelled like the engine's, not by a deadline
 	defer cancel()
+	stop := time.AfterFunc(dur, cancel)
+	defer stop.Stop()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	completed, failed := 0, 0
@@ -97,5 +100,7 @@ func TestNoLeakAfterAsyncLoad(t *testing.T) {
 	assert.Zero(t, failed)
 	httpMod.CloseIdleConnections()
 	srv.CloseClientConnections()
+	require.Eventually(t, func() bool { return wss.ended.Load() == wss.opened.Load() }, 30*time.Second,
+		10*time.Millisecond, "every socket was closed")
 	backToBaseline(t, goroutines, fds, 5)
 }

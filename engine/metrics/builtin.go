@@ -22,6 +22,13 @@ const (
 	HTTPReqWaiting        = "http_req_waiting"
 	HTTPReqReceiving      = "http_req_receiving"
 
+	WSSessions        = "ws_sessions"
+	WSConnecting      = "ws_connecting"
+	WSSessionDuration = "ws_session_duration"
+	WSMessagesSent    = "ws_msgs_sent"
+	WSMessagesRecv    = "ws_msgs_received"
+	WSPing            = "ws_ping"
+
 	// IterationErrors counts iterations that ended with an uncaught exception (nnjs only).
 	IterationErrors = "iteration_errors"
 	// IterationsInterrupted counts iterations cut short by a graceful stop or ramp-down (nnjs only).
@@ -53,6 +60,12 @@ var builtins = []builtin{
 	{HTTPReqSending, Trend, Time},
 	{HTTPReqWaiting, Trend, Time},
 	{HTTPReqReceiving, Trend, Time},
+	{WSSessions, Counter, Default},
+	{WSConnecting, Trend, Time},
+	{WSSessionDuration, Trend, Time},
+	{WSMessagesSent, Counter, Default},
+	{WSMessagesRecv, Counter, Default},
+	{WSPing, Trend, Time},
 	{IterationErrors, Counter, Default},
 	{IterationsInterrupted, Counter, Default},
 }

@@ -14,7 +14,7 @@ type section struct {
 }
 
 // sectionOrder is k6's: custom metrics first, then the built-in groups.
-var sectionOrder = []string{"CUSTOM", "HTTP", "EXECUTION", "NETWORK"}
+var sectionOrder = []string{"CUSTOM", "HTTP", "EXECUTION", "NETWORK", "WEBSOCKET"}
 
 var sectionOf = map[string]string{
 	metrics.HTTPReqs: "HTTP", metrics.HTTPReqFailed: "HTTP", metrics.HTTPReqDuration: "HTTP",
@@ -22,6 +22,8 @@ var sectionOf = map[string]string{
 	metrics.IterationDuration: "EXECUTION", metrics.DroppedIterations: "EXECUTION",
 	metrics.IterationErrors: "EXECUTION", metrics.IterationsInterrupted: "EXECUTION",
 	metrics.DataSent: "NETWORK", metrics.DataReceived: "NETWORK",
+	metrics.WSSessions: "WEBSOCKET", metrics.WSConnecting: "WEBSOCKET", metrics.WSSessionDuration: "WEBSOCKET",
+	metrics.WSMessagesSent: "WEBSOCKET", metrics.WSMessagesRecv: "WEBSOCKET", metrics.WSPing: "WEBSOCKET",
 }
 
 // compactSkipped are the metrics k6's compact summary leaves out (checks get their own block).

@@ -194,10 +194,15 @@ func (l *Loop) Reserve() func(task func() error) {
 			l.queue = append(l.queue, task)
 		}
 		l.mu.Unlock()
-		select {
-		case l.wake <- struct{}{}:
-		default:
-		}
+		l.signal()
+	}
+}
+
+// signal wakes the loop up (one pending signal is enough).
+func (l *Loop) signal() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
 	}
 }
 
