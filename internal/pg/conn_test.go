@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -39,6 +40,15 @@ func TestConnectErrorsMaskThePassword(t *testing.T) {
 		require.ErrorAs(t, err, &ce, bad)
 		assert.NotContains(t, err.Error(), "s3cr3t-pw")
 	}
+}
+
+// TestUnreachableDialErrorOnce: with sslmode=prefer (the default) pgx tries TLS, then plain,
+// and reports both identical dial errors; the message says it once.
+func TestUnreachableDialErrorOnce(t *testing.T) {
+	t.Parallel()
+	_, err := Open(context.Background(), "postgres://nnjs:pw1234@127.0.0.1:1/staging?connect_timeout=2")
+	require.Error(t, err)
+	assert.Equal(t, 1, strings.Count(err.Error(), "dial error"), err.Error())
 }
 
 func TestApplicationName(t *testing.T) {

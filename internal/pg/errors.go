@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -58,7 +59,23 @@ func connectFailed(url string, err error, password string) *ConnectError {
 	if errors.As(err, &pe) {
 		what = "refused the connection"
 	}
-	return &ConnectError{Addr: addr, Err: err, msg: fmt.Sprintf("database at %s %s: %s", addr, what, m.Mask(err.Error()))}
+	return &ConnectError{Addr: addr, Err: err, msg: fmt.Sprintf("database at %s %s: %s", addr, what, uniqueLines(m.Mask(err.Error())))}
+}
+
+// uniqueLines drops the lines of s that repeat an earlier one. pgx lists one line per attempt,
+// and with sslmode=prefer (the default) it tries each host twice, TLS then plain, so an
+// unreachable server would print the same dial error twice.
+func uniqueLines(s string) string {
+	lines := strings.Split(s, "\n")
+	seen := make(map[string]bool, len(lines))
+	out := lines[:0]
+	for _, l := range lines {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // SQLState classifies err: the server's SQLSTATE when it sent one; CodeUnableToConnect when no
