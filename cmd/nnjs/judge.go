@@ -101,7 +101,11 @@ func (r *execution) judgeThresholds(res threshold.Results, runErr error) {
 			names = append(names, fmt.Sprintf("and %d more", len(failed)-3))
 			break
 		}
-		names = append(names, fmt.Sprintf("'%s' on %s", t.Threshold.Expr.Source, t.Threshold.Name))
+		name := fmt.Sprintf("'%s' on %s", t.Threshold.Expr.Source, t.Threshold.Name)
+		if t.Partial {
+			name += " (not judged: series limit)"
+		}
+		names = append(names, name)
 	}
 	text := fmt.Sprintf("thresholds crossed: %d of %d: %s", len(failed), len(res), strings.Join(names, ", "))
 	var err error

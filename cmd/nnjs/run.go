@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nnprotect/nnjs/engine"
@@ -67,12 +69,15 @@ type execution struct {
 	start     time.Time
 	report    dbReport
 	verdict   verdict
+	log       *slog.Logger // console.* output and run warnings, safe for concurrent use
+	// seriesWarned is set once the series-limit warning was printed.
+	seriesWarned atomic.Bool
 }
 
 // newExecution builds the run's clients, runner and engine; nothing connects yet.
 func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
 	r := &execution{script: s, flags: f, start: time.Now(), clients: newClients()}
-	r.collector = metrics.NewCollector(s.registry, metrics.CollectorConfig{})
+	r.collector = metrics.NewCollector(s.registry, metrics.CollectorConfig{MaxSeries: f.maxSeries})
 	part, err := executor.PartFromOptions(s.opts) // validated in loadScript
 	if err != nil {
 		return r, exitErr(exitInvalidConfig, err)
@@ -80,9 +85,10 @@ func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
 	if r.db, err = newDBSide(s.db, s.registry); err != nil {
 		return r, exitErr(exitInvalidConfig, err)
 	}
+	r.log = newConsoleLogger(a.stderr, r.start, f.noColor || !isTerminal(a.stderr))
 	r.runner, err = jsapi.NewRunner(s.prog, jsapi.RunnerConfig{
 		Modules: r.clients.modules, Registry: s.registry, NewRecorder: r.collector.Recorder, VUInTest: part.Global,
-		Env: s.env, Options: s.opts, Logger: newConsoleLogger(a.stderr, r.start, f.noColor || !isTerminal(a.stderr)),
+		Env: s.env, Options: s.opts, Logger: r.log,
 	})
 	if err != nil {
 		return r, err
@@ -186,6 +192,7 @@ func (r *execution) finish(a *app, runErr error) int {
 		}
 	}
 	r.summarize(a, snap, res)
+	r.warnSeries()
 	warnDropped(a.stderr, r.engine.Progress())
 	r.verdict.writeErrors(a.stderr)
 	return r.verdict.code()
@@ -203,6 +210,7 @@ func (r *execution) watchThresholds(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		r.warnSeries()
 		snap := r.collector.Snapshot()
 		if abort, th := ths.ShouldAbort(ths.Evaluate(snap), snap.Elapsed); abort {
 			r.engine.Abort(&thresholdAbort{expr: th.Expr.Source, metric: th.Name, at: snap.Elapsed})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/engine/summary"
 )
@@ -64,6 +65,7 @@ type runFlags struct {
 	segmentSeq    string
 	// postLoadTimeout bounds each phase after the load (integrity checks, handleSummary).
 	postLoadTimeout time.Duration
+	maxSeries       int
 	outs            outputs // parsed out
 }
 
@@ -92,6 +94,8 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.BoolVar(&f.noColor, "no-color", false, "no ANSI colours in the output")
 	fs.BoolVar(&f.noSetup, "no-setup", false, "do not run setup()")
 	fs.BoolVar(&f.noTeardown, "no-teardown", false, "do not run teardown()")
+	fs.IntVar(&f.maxSeries, "max-series", metrics.DefaultMaxSeries,
+		"most distinct time series (metric x tag set) kept in memory; beyond it new tag sets are recorded without their tags")
 	fs.DurationVar(&f.postLoadTimeout, "post-load-timeout", defaultPostLoadTimeout,
 		"deadline of each phase after the load (integrity checks, handleSummary); the results are written either way")
 	return fs, f
@@ -99,6 +103,9 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 
 // checkOutputPaths makes sure every file the run will write can be written, before the load.
 func (f *runFlags) checkOutputPaths() error {
+	if f.maxSeries <= 0 {
+		return fmt.Errorf("--max-series: %d must be positive", f.maxSeries)
+	}
 	if f.postLoadTimeout <= 0 {
 		return fmt.Errorf("--post-load-timeout: %s must be positive", f.postLoadTimeout)
 	}

@@ -168,3 +168,21 @@ export default function () {}
 	r := nnjs(ctx, nil, "run", "-q", script)
 	assert.Equal(t, exitSignal, r.code, r.stderr)
 }
+
+// TestUniqueURLsHitTheSeriesLimit: a unique URL per request outgrows --max-series: nnjs warns
+// like k6, keeps the totals exact, and a threshold on a URL sub-metric is not judged (99).
+func TestUniqueURLsHitTheSeriesLimit(t *testing.T) {
+	t.Parallel()
+	tg := newCountingTarget(t, nil)
+	export := filepath.Join(t.TempDir(), "export.json")
+	script := scriptFile(t, "s.js", `import http from 'k6/http';
+export const options = { iterations: 200, thresholds: { 'http_req_duration{method:GET}': ['p(95)<60000'] } };
+export default function () { http.get(__ENV.TARGET + '/item/' + __ITER + '-' + __VU + '-' + Math.random()); }
+`)
+	r := nnjs(t.Context(), nil, "run", "-q", "--no-color", "--max-series", "50", "--summary-export", export, "-e", "TARGET="+tg.URL, script)
+	assert.Equal(t, exitThresholds, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, "distinct time series (metric x tag set), the limit (--max-series)")
+	assert.Equal(t, 1, strings.Count(r.stderr, "the limit (--max-series)"), "warned once")
+	assert.Equal(t, 200.0, loadExport(t, export).num(t, "http_reqs", "count"), "totals stay exact")
+	assert.Contains(t, r.stdout, "not judged: the run outgrew the series limit")
+}

@@ -87,3 +87,14 @@ func warnDropped(w io.Writer, progress []engine.ScenarioProgress) {
 		fmt.Fprintf(w, "WARN: scenario %s dropped %d iterations: its maxDuration ended before they started\n", p.Name, p.Dropped)
 	}
 }
+
+// warnSeries warns once, as k6 does, when the run outgrew the collector's series limit.
+func (r *execution) warnSeries() {
+	if r.collector.Overflowed() == 0 || r.seriesWarned.Swap(true) {
+		return
+	}
+	r.log.Warn(fmt.Sprintf("the run reached %d distinct time series (metric x tag set), the limit (--max-series): "+
+		"samples of new tag sets are recorded without their tags, so every metric's total stays exact but "+
+		"sub-metric thresholds on them are not judged. A unique URL per request does this: group URLs with a "+
+		"name tag (http.get(url, { tags: { name: 'wallet' } })) or http.url`...`", r.flags.maxSeries))
+}

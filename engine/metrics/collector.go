@@ -33,6 +33,11 @@ type CollectorConfig struct {
 	// StreamLimit bounds the samples kept for Stream per interval over all shards (default
 	// 2,097,152: 64 MiB of samples).
 	StreamLimit int
+	// MaxSeries bounds the distinct series (metric × tag set) the collector keeps (default
+	// DefaultMaxSeries), so memory stays bounded when a script tags each request uniquely
+	// (a unique URL per request). Samples of a new series beyond it go to their metric's
+	// overflow series (see OverflowTag): every metric's total stays exact.
+	MaxSeries int
 }
 
 func (cfg CollectorConfig) withDefaults() CollectorConfig {
@@ -47,6 +52,9 @@ func (cfg CollectorConfig) withDefaults() CollectorConfig {
 	}
 	if cfg.StreamLimit <= 0 {
 		cfg.StreamLimit = 1 << 21
+	}
+	if cfg.MaxSeries <= 0 {
+		cfg.MaxSeries = DefaultMaxSeries
 	}
 	return cfg
 }
@@ -73,6 +81,8 @@ type Collector struct {
 	order   []*total // totals sorted by metric ID then tags key
 	sorted  bool
 	touched []*total
+	// overflowed counts the tag sets folded into overflow series, once per flush interval.
+	overflowed int64
 }
 
 // NewCollector returns a collector for the metrics of reg; its run starts now.
@@ -162,7 +172,10 @@ func (c *Collector) Flush() {
 // absorb merges one drained shard accumulator into its series' interval accumulator.
 func (c *Collector) absorb(k seriesKey, a *acc) {
 	t := c.totals[k]
-	if t == nil {
+	switch {
+	case t == nil && len(c.totals) >= c.cfg.MaxSeries:
+		t = c.overflow(a.m, a.tags)
+	case t == nil:
 		t = newTotal(a.m, a.tags)
 		c.totals[k] = t
 		c.order = append(c.order, t)

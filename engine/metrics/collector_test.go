@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -244,4 +245,32 @@ func TestMarkStartMovesTheRunStart(t *testing.T) {
 		c.Flush()
 		assert.Equal(t, 3*time.Second, c.Snapshot().Elapsed)
 	})
+}
+
+// TestMaxSeriesBoundsMemory: beyond MaxSeries, new tag sets go to the metric's overflow
+// series (keeping the scenario): the metric's total stays exact, the series count stays
+// bounded and the snapshot says the metric overflowed.
+func TestMaxSeriesBoundsMemory(t *testing.T) {
+	t.Parallel()
+	reg := metrics.NewRegistry()
+	c := metrics.NewCollector(reg, metrics.CollectorConfig{MaxSeries: 10})
+	dur := reg.Get(metrics.HTTPReqDuration)
+	for i := range 1000 {
+		tags := metrics.NewTags(map[string]string{"url": "http://x/" + strconv.Itoa(i), "scenario": "s"})
+		c.Recorder(uint64(i)).Add(dur, tags, float64(i))
+		if i%100 == 0 {
+			c.Flush()
+		}
+	}
+	c.Flush()
+	snap := c.Snapshot()
+	assert.LessOrEqual(t, len(snap.Series), 11, "10 series and one overflow series")
+	total := snap.Aggregate(dur, nil)
+	assert.Equal(t, uint64(1000), total.Count, "the total stays exact")
+	assert.Equal(t, 999.0, total.Max)
+	assert.True(t, snap.Overflowed(dur))
+	assert.Positive(t, c.Overflowed())
+	scenario := snap.Aggregate(dur, metrics.NewTags(map[string]string{"scenario": "s"}))
+	assert.Equal(t, uint64(1000), scenario.Count, "per-scenario figures stay exact")
+	assert.False(t, snap.Overflowed(reg.Get(metrics.HTTPReqs)))
 }

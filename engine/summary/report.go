@@ -69,6 +69,9 @@ type ThresholdResult struct {
 	Observed *float64 `json:"-"`
 	// NoSamples is true when the (sub-)metric had no samples (not in JSON).
 	NoSamples bool `json:"-"`
+	// Partial is true when the sub-metric misses samples beyond the series limit, so the
+	// threshold was not judged (not in JSON).
+	Partial bool `json:"-"`
 }
 
 // DefaultTrendStats is k6's default summaryTrendStats.
@@ -159,7 +162,7 @@ func (r *Report) addThresholds(snap *metrics.Snapshot, res threshold.Results, vb
 			m.ThresholdOrder = append(m.ThresholdOrder, t.Expr.Source)
 		}
 		obs := tr.Observed
-		m.Thresholds[t.Expr.Source] = ThresholdResult{OK: tr.OK, Observed: &obs, NoSamples: tr.Empty}
+		m.Thresholds[t.Expr.Source] = ThresholdResult{OK: tr.OK, Observed: &obs, NoSamples: tr.Empty, Partial: tr.Partial}
 		r.Metrics[t.Name] = m
 	}
 }

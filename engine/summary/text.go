@@ -96,6 +96,9 @@ func (t *textWriter) thresholdLine(src string, res ThresholdResult, m Metric) st
 		mark = t.p.paint("✗", sgrRed)
 	}
 	quoted := t.p.paint("'"+src+"'", sgrWhite)
+	if res.Partial {
+		return mark + " " + quoted + " " + t.p.paint("not judged: the run outgrew the series limit and lost this sub-metric's samples", sgrCyan)
+	}
 	if res.NoSamples {
 		return mark + " " + quoted + " " + t.p.paint("no samples", sgrCyan)
 	}

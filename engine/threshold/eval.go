@@ -13,6 +13,9 @@ type Result struct {
 	Observed  float64 // the aggregation's value (NaN for the rate of an empty Rate, as in k6)
 	OK        bool
 	Empty     bool // the metric or sub-metric had no samples
+	// Partial is true for a sub-metric that misses samples: the run outgrew the collector's
+	// series limit and later tag sets lost their tags. It cannot be judged, so it fails.
+	Partial bool
 }
 
 // Results holds one Result per threshold, in the Set's order.
@@ -43,7 +46,8 @@ func (r Results) Failures() Results {
 // Empty metrics are evaluated like k6 does at the end of a run: trends and counters read 0,
 // and an empty Rate has no rate (Observed is NaN): its thresholds are not judged and do not
 // fail (Empty says why), so a run whose checks never ran, all of them interrupted, does not
-// fail "checks: rate>0.99".
+// fail "checks: rate>0.99". A sub-metric that lost samples to the collector's series limit
+// is Partial and fails: it cannot be judged.
 func (s *Set) Evaluate(snap *metrics.Snapshot) Results {
 	out := make(Results, len(s.list))
 	sinks := map[string]*metrics.Sink{}
@@ -56,9 +60,21 @@ func (s *Set) Evaluate(snap *metrics.Snapshot) Results {
 		v := Observe(sink, t.Expr, snap.Elapsed)
 		empty := sink.Count == 0
 		holds := t.Expr.Holds(v) || (empty && math.IsNaN(v))
-		out[i] = Result{Threshold: t, Observed: v, OK: holds, Empty: empty}
+		partial := filtersBeyondScenario(t.Filter) && snap.Overflowed(t.Metric)
+		out[i] = Result{Threshold: t, Observed: v, OK: holds && !partial, Empty: empty, Partial: partial}
 	}
 	return out
+}
+
+// filtersBeyondScenario reports whether a sub-metric filter uses a tag other than scenario
+// (the one tag the collector's overflow series keep).
+func filtersBeyondScenario(f *metrics.Tags) bool {
+	for _, p := range f.Pairs() {
+		if p.Key != "scenario" {
+			return true
+		}
+	}
+	return false
 }
 
 // Observe returns the value of e's aggregation on sink, for a run of the given elapsed time.

@@ -150,3 +150,29 @@ func TestShouldAbort(t *testing.T) {
 		})
 	}
 }
+
+// TestSubMetricBeyondTheSeriesLimitIsNotJudged: once samples went to the overflow series,
+// a sub-metric by any tag but scenario misses some: it fails as not judged.
+func TestSubMetricBeyondTheSeriesLimitIsNotJudged(t *testing.T) {
+	t.Parallel()
+	reg := metrics.NewRegistry()
+	dur := reg.Get(metrics.HTTPReqDuration)
+	set, err := New(reg, map[string]options.Thresholds{
+		"http_req_duration":             cfg("p(95)<500"),
+		"http_req_duration{name:pay}":   cfg("p(95)<500"),
+		"http_req_duration{scenario:s}": cfg("p(95)<500"),
+	})
+	require.NoError(t, err)
+	snap := &metrics.Snapshot{Elapsed: time.Second, Series: []metrics.Series{
+		series(dur, map[string]string{"name": "pay", "scenario": "s"}, 100),
+		series(dur, map[string]string{metrics.OverflowTag: "true", "scenario": "s"}, 900),
+	}}
+	byName := map[string]Result{}
+	for _, r := range set.Evaluate(snap) {
+		byName[r.Threshold.Name] = r
+	}
+	assert.True(t, byName["http_req_duration{name:pay}"].Partial)
+	assert.False(t, byName["http_req_duration{name:pay}"].OK, "not judged: it fails")
+	assert.False(t, byName["http_req_duration"].Partial, "the whole metric is exact")
+	assert.False(t, byName["http_req_duration{scenario:s}"].Partial, "the overflow keeps the scenario")
+}
