@@ -146,6 +146,7 @@ func (r *execution) load(a *app) error {
 	}
 	ctx, leave := a.interrupts.enter(a.ctx, r.stopNotice())
 	runErr := r.engine.Run(ctx)
+	r.collector.MarkEnd(time.Now()) // k6's test run ends with teardown
 	leave()
 	r.clients.close()
 	ctx, leave = a.interrupts.enter(context.WithoutCancel(a.ctx), "skipping the wait for the database monitor's last sample")

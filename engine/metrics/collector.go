@@ -83,6 +83,7 @@ type Collector struct {
 	touched []*total
 	// overflowed counts the tag sets folded into overflow series, once per flush interval.
 	overflowed int64
+	end        time.Time // MarkEnd's; zero until then
 }
 
 // NewCollector returns a collector for the metrics of reg; its run starts now.
@@ -109,6 +110,15 @@ func (c *Collector) MarkStart(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.start = t
+}
+
+// MarkEnd sets the end of the run: later snapshots (the final flush) measure Elapsed up to t,
+// not up to the flush, so what runs after the load (closing connections, the database
+// monitor's last sample) does not dilute the rates either.
+func (c *Collector) MarkEnd(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.end = t
 }
 
 // Registry returns the registry the collector was built with.
@@ -195,7 +205,11 @@ func (c *Collector) buildSnapshot(now time.Time) *Snapshot {
 		})
 		c.sorted = true
 	}
-	s := &Snapshot{Start: c.start, Elapsed: max(now.Sub(c.start), 0), Series: make([]Series, len(c.order))}
+	end := now
+	if !c.end.IsZero() && c.end.Before(now) {
+		end = c.end
+	}
+	s := &Snapshot{Start: c.start, Elapsed: max(end.Sub(c.start), 0), Series: make([]Series, len(c.order))}
 	for i, t := range c.order {
 		s.Series[i] = Series{Metric: t.m, Tags: t.tags, Sink: t.published}
 	}

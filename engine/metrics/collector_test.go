@@ -234,7 +234,8 @@ func TestNilMetricIsIgnored(t *testing.T) {
 	assert.Empty(t, c.Snapshot().Series)
 }
 
-// TestMarkStartMovesTheRunStart: Elapsed (and so every rate) counts from MarkStart.
+// TestMarkStartMovesTheRunStart: Elapsed (and so every rate) counts from MarkStart to
+// MarkEnd.
 func TestMarkStartMovesTheRunStart(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
@@ -244,6 +245,10 @@ func TestMarkStartMovesTheRunStart(t *testing.T) {
 		time.Sleep(3 * time.Second)
 		c.Flush()
 		assert.Equal(t, 3*time.Second, c.Snapshot().Elapsed)
+		c.MarkEnd(time.Now())
+		time.Sleep(2 * time.Second) // closing connections, the monitor's last sample
+		c.Flush()
+		assert.Equal(t, 3*time.Second, c.Snapshot().Elapsed, "the run ended at MarkEnd")
 	})
 }
 
