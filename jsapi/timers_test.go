@@ -94,4 +94,8 @@ func TestAsyncSetupAndTeardown(t *testing.T) {
 	assert.JSONEq(t, `{"from":"async setup"}`, string(h.r.SetupData()), "setup's promise was awaited")
 	require.NoError(t, h.r.Teardown(t.Context()))
 	assert.Equal(t, "async setup", h.r.life.global("teardownData"))
+	out, ok, err := h.r.HandleSummary(t.Context(), map[string]any{})
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, "async summary", string(out["stdout"]), "handleSummary's promise was awaited")
 }

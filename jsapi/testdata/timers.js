@@ -64,3 +64,8 @@ export async function teardown(data) {
   await new Promise((resolve) => setTimeout(resolve, 5));
   globalThis.teardownData = data.from;
 }
+
+export async function handleSummary() {
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  return { stdout: "async summary" };
+}
