@@ -132,6 +132,7 @@ func TestK6DocWSSetInterval(t *testing.T) {
 	logs := h.logs.messages()
 	require.NotEmpty(t, logs)
 	assert.Equal(t, "connected", logs[0])
-	assert.Equal(t, 2, strings.Count(strings.Join(logs, "\n"), "PONG!"), "a ping a second for 2.5 s: %v", logs)
+	pongs := strings.Count(strings.Join(logs, "\n"), "PONG!")
+	assert.True(t, pongs >= 1 && pongs <= 2, "a ping a second for 2.5 s (one may be late on a loaded machine): %v", logs)
 	assert.Empty(t, h.rec.of(metrics.Checks), "the check after connect never ran: the stop ended the iteration")
 }

@@ -20,7 +20,9 @@ func TestK6DocTimers(t *testing.T) {
 	r := nnjs(t.Context(), nil, "run", "-q", "--summary-export", export, k6Doc("timers.js"))
 	require.Equal(t, exitOK, r.code, r.stderr)
 	ticks := strings.Count(r.stderr, "This runs every 200ms")
-	assert.GreaterOrEqual(t, ticks, 8, "about 2s / 200ms intervals:\n%s", r.stderr)
+	// 2 s / 200 ms is 9 or 10; each interval starts after the previous callback, so a loaded
+	// machine makes fewer.
+	assert.GreaterOrEqual(t, ticks, 5, "about 2s / 200ms intervals:\n%s", r.stderr)
 	assert.LessOrEqual(t, ticks, 10)
 	assert.Equal(t, 1, strings.Count(r.stderr, "This runs after 2s"))
 	d := loadExport(t, export)

@@ -10,11 +10,13 @@ export function order() {
   const iv = setInterval(() => {
     n++;
     log.push(`interval ${n}`);
-    if (n === 3) clearInterval(iv);
+    if (n === 3) {
+      clearInterval(iv);
+      setTimeout(() => log.push("late"), 0);
+    }
   }, 5);
   const never = setTimeout(() => log.push("cleared"), 1);
   clearTimeout(never);
-  setTimeout(() => log.push("late"), 30);
   log.push("sync");
 }
 
