@@ -27,6 +27,7 @@ export function interval() {
       n++;
       if (n === 3) socket.close();
     }, 5);
+    socket.on("close", () => { globalThis.atClose = n; });
   });
   globalThis.n = n;
 }
