@@ -66,6 +66,9 @@ type Engine struct {
 	abortOnce sync.Once
 	abortCh   chan struct{}
 	abortErr  error // set before abortCh is closed
+
+	stopMu  sync.Mutex
+	stopRun context.CancelCauseFunc // cancels Run's context; set once Run has started
 }
 
 // New checks cfg and returns an engine ready to Run.
@@ -147,7 +150,25 @@ func (e *Engine) Abort(reason error) {
 	e.abortOnce.Do(func() {
 		e.abortErr = reason
 		close(e.abortCh)
+		e.stopMu.Lock()
+		defer e.stopMu.Unlock()
+		if e.stopRun != nil {
+			e.stopRun(reason) // at once: no VU may start another iteration after Abort returns
+		}
 	})
+}
+
+// setStopRun gives Abort the function that cancels Run's context; an Abort that came first
+// is applied now.
+func (e *Engine) setStopRun(stop context.CancelCauseFunc) {
+	e.stopMu.Lock()
+	e.stopRun = stop
+	e.stopMu.Unlock()
+	select {
+	case <-e.abortCh:
+		stop(e.abortErr)
+	default:
+	}
 }
 
 // Run initialises the VUs, runs setup, starts every scenario at its startTime, waits for them
@@ -159,13 +180,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	runCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	go func() {
-		select {
-		case <-e.abortCh:
-			stop(e.abortErr)
-		case <-runCtx.Done():
-		}
-	}()
+	e.setStopRun(stop)
 
 	if err := e.initVUs(runCtx); err != nil {
 		return e.firstOf(ctx, err)

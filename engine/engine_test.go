@@ -300,3 +300,30 @@ func TestIterationEndingAfterItsContextIsInterrupted(t *testing.T) {
 		assert.Zero(t, h.rec.Sum(metrics.IterationErrors, nil))
 	})
 }
+
+// TestAbortStopsNewIterationsAtOnce: once Abort returns, no VU starts another iteration, even
+// the VU whose iteration called it and returns right away (test.abort() from a fast loop).
+func TestAbortStopsNewIterationsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var (
+			mu    sync.Mutex
+			calls int
+			h     *harness
+		)
+		r := &enginetest.Runner{OnIterate: func(ctx context.Context, _ enginetest.Call) error {
+			mu.Lock()
+			calls++
+			first := calls == 1
+			mu.Unlock()
+			if first {
+				h.eng.Abort(thresholdFailed{})
+				return nil
+			}
+			return enginetest.Sleep(ctx, time.Second)
+		}}
+		h = newHarness(t, `{"scenarios": {"a": {"executor": "constant-vus", "vus": 1, "duration": "1m"}}}`, r)
+		err := h.eng.Run(context.Background())
+		require.ErrorIs(t, err, engine.ErrAborted)
+		assert.Equal(t, 1, calls, "no iteration starts after Abort returned")
+	})
+}
