@@ -65,7 +65,7 @@ func runRamp(t *testing.T, peak int64, ramp, hold, interval time.Duration) rampR
 	return run
 }
 
-// TestRampingVUsFollowsItsScheduleInTheVUsTimeSeries is issue 3's acceptance 4: ramping-vus
+// TestRampingVUsFollowsItsScheduleInTheVUsTimeSeries proves the ramping-vus schedule:
 // from 0 to 200 VUs over 2 minutes then holding 200 (scenarios/ramp.js), 10 times faster
 // (12 s, then 2 s at 200) with Go-func VUs on the synctest clock, reaches
 // every intermediate VU count within one (scaled) second of its schedule, and the vus gauge's

@@ -82,7 +82,7 @@ RETURNING order_id`, member, sku, qty).Scan(&id)
 	return id
 }
 
-// pay pays an order the correct way (DOMAIN.md section 2 without its defects), in one
+// pay pays an order the correct way (the payment flow without the legacy defects), in one
 // transaction: lock the order, stamp the reference, lock the wallet, debit with a ledger
 // row, confirm in the current period, add PV to the buyer and PVG to every ancestor, and
 // record the direct bonus for the sponsor.

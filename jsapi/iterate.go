@@ -76,10 +76,10 @@ func (v *vu) Deactivate() {
 	v.sh.vusActive.Add(-1)
 }
 
-// Iterate implements engine.ActiveVU: it runs the scenario's function once under ctx. The
-// VU itself emits iterations and iteration_duration (completed iterations, including those
-// that threw), iteration_errors (uncaught exceptions, logged rate-limited) and
-// iterations_interrupted (ctx ended), with the scenario's tags; executors must not emit them.
+// Iterate implements engine.ActiveVU: it runs the scenario's function once under ctx and
+// returns how it ended. The VU records no iteration metric: the engine records iterations,
+// iteration_duration, iteration_errors and iterations_interrupted from the returned error
+// (an uncaught exception is logged here, rate-limited, see finish).
 func (v *vu) Iterate(ctx context.Context, it engine.Iteration) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("iterate: %w", err)

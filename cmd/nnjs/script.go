@@ -14,6 +14,7 @@ import (
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/engine/summary"
 	"github.com/nnprotect/nnjs/engine/threshold"
+	"github.com/nnprotect/nnjs/internal/dotenv"
 	"github.com/nnprotect/nnjs/jsapi"
 	"github.com/nnprotect/nnjs/jsapi/k6http"
 	"github.com/nnprotect/nnjs/jsapi/k6sql"
@@ -209,7 +210,7 @@ func (a *app) scriptEnv(envFile string, pairs []string) (map[string]string, erro
 		}
 	}
 	if envFile != "" {
-		vars, err := readEnvFile(envFile)
+		vars, err := dotenv.ReadFile(envFile)
 		if err != nil {
 			return nil, fmt.Errorf("--env-file: %w", err)
 		}

@@ -59,7 +59,7 @@ func (cfg CollectorConfig) withDefaults() CollectorConfig {
 	return cfg
 }
 
-// Collector aggregates the samples of a run in bounded memory (STYLE rule 5). VUs record through
+// Collector aggregates the samples of a run in bounded memory, whatever the run length. VUs record through
 // Recorders into sharded accumulators and never wait for the collector: each Add holds one
 // shard's mutex for a few tens of nanoseconds. On every flush (each Interval under Run, or an
 // explicit Flush) the collector swaps each shard's hot buffers for its cold ones, merges the
@@ -123,9 +123,6 @@ func (c *Collector) MarkEnd(t time.Time) {
 
 // Registry returns the registry the collector was built with.
 func (c *Collector) Registry() *Registry { return c.reg }
-
-// Config returns the configuration with defaults applied.
-func (c *Collector) Config() CollectorConfig { return c.cfg }
 
 // Recorder returns the recorder for VU vuID (0 for the engine's own goroutines). Recorders are
 // shared by the VUs mapped to the same shard and hold no per-VU memory; Add never allocates once

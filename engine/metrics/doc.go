@@ -6,7 +6,7 @@
 //	m := reg.Get(metrics.HTTPReqDuration)
 //	rec.Add(m, metrics.NewTags(map[string]string{"name": "pay"}), 12.5)
 //
-// A Collector gathers the samples of a run (STYLE rule 5). Each VU records through its own
+// A Collector gathers the samples of a run in bounded memory. Each VU records through its own
 // Recorder, which writes into one of a few sharded accumulators under a short, mostly
 // uncontended lock, never allocates in steady state and never waits for the collector. Every
 // Interval the collector swaps each shard's hot buffers for cold ones, merges them into the run

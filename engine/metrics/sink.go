@@ -16,10 +16,6 @@ const (
 	trendMax = 1_000_000_000_000
 )
 
-// NewTrendHistogram returns an empty dense histogram with the trend geometry, for hot-path
-// recording; merge it into a Sink with MergeHistogram.
-func NewTrendHistogram() *hdr.Histogram { return hdr.New(1, trendMax, TrendSigFigs) }
-
 // ScaleTrend converts a trend value to its histogram unit, clamped to the storable range
 // (negative values count as 0 in percentiles; min, max and sum stay exact).
 func ScaleTrend(v float64) int64 {

@@ -108,8 +108,8 @@ func (t *Tags) Map() map[string]string {
 	return m
 }
 
-// Recorder records samples. Implementations must never block a VU on another VU's recording
-// (STYLE rule 5). A Recorder is used by one goroutine at a time; make one per VU.
+// Recorder records samples. Implementations must never block a VU on another VU's recording,
+// and there is no global per-sample channel. A Recorder is used by one goroutine at a time; make one per VU.
 type Recorder interface {
 	// Add records value for metric m with tags. For a Rate, a non-zero value counts as a pass.
 	Add(m *Metric, tags *Tags, value float64)

@@ -9,7 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Commission rules the payment applies (DOMAIN.md §2 step 7, [A]/[B] code).
+// Commission rules the payment applies (the payment's commission step: the
+// direct bonus to the sponsor and the fast-start bonus up three levels of the tree).
 const (
 	directRate      = 0.25 // bono_directo: 25 % of total_vn to users.sponsor_id, level 1
 	bonusDirect     = "bono_directo"

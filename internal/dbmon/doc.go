@@ -1,6 +1,6 @@
 // Package dbmon samples the PostgreSQL database under test during a load run and records what
 // it sees as ordinary metrics, so they share the timeline and the thresholds of HTTP metrics.
-// It replaces NN-6's monitor_load_test.py and monitoring_queries.sql (and reads deadlocks from
+// It replaces the separate Python monitor NN-6 ran beside its load tests (and reads deadlocks from
 // pg_stat_database, not pg_stat_database_conflicts).
 //
 //	cfg, err := dbmon.ParseOptions(opts.Extra["db"]) // options.db = {url, monitor: {interval}}

@@ -1,6 +1,6 @@
 // Package modules is the contract between the JavaScript runtime (jsapi) and the built-in
 // modules a script imports (k6/http, k6/metrics, nnjs/sql, ...): a Module is registered once
-// per run and makes one Instance per VU, exactly like k6's js/modules.
+// per run and makes one Instance per VU, like the module API of k6.
 //
 //	reg := modules.NewRegistry()
 //	reg.Register(k6http.New(), "nnjs/http", "k6/http")

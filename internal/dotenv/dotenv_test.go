@@ -1,4 +1,4 @@
-package main
+package dotenv
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestParseEnvFile(t *testing.T) {
+func TestParse(t *testing.T) {
 	tests := []struct {
 		name, in string
 		want     map[string]string
@@ -24,7 +24,7 @@ func TestParseEnvFile(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseEnvFile(strings.NewReader(tc.in))
+			got, err := Parse(strings.NewReader(tc.in))
 			if tc.err {
 				assert.Error(t, err)
 				return
@@ -35,21 +35,21 @@ func TestParseEnvFile(t *testing.T) {
 	}
 }
 
-func TestParseEnvFileErrorsHideValues(t *testing.T) {
-	_, err := parseEnvFile(strings.NewReader(`DATABASE_URL="postgres://u:hunter2-secret@h`))
+func TestParseErrorsHideValues(t *testing.T) {
+	_, err := Parse(strings.NewReader(`DATABASE_URL="postgres://u:hunter2-secret@h`))
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "hunter2")
 }
 
-// FuzzParseEnvFile: the parser never panics, and a KEY='value' line round-trips.
-func FuzzParseEnvFile(f *testing.F) {
+// FuzzParse: the parser never panics, and a KEY='value' line round-trips.
+func FuzzParse(f *testing.F) {
 	f.Add("DATABASE_URL=postgres://h/db\nexport X=\"a\\nb\"", "postgres://u:p@h/db")
 	f.Fuzz(func(t *testing.T, doc, value string) {
-		_, _ = parseEnvFile(strings.NewReader(doc))
+		_, _ = Parse(strings.NewReader(doc))
 		if strings.ContainsAny(value, "'\n\r") {
 			return
 		}
-		got, err := parseEnvFile(strings.NewReader("K='" + value + "'\n"))
+		got, err := Parse(strings.NewReader("K='" + value + "'\n"))
 		require.NoError(t, err)
 		assert.Equal(t, value, got["K"])
 	})
