@@ -10,8 +10,8 @@ import (
 
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
-	"github.com/nnprotect/nnjs/engine/summary"
 	"github.com/nnprotect/nnjs/engine/threshold"
+	"github.com/nnprotect/nnjs/internal/summary"
 )
 
 const mergeHelp = `Usage: nnjs merge [flags] RESULT...

@@ -10,8 +10,8 @@ import (
 	"slices"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
-	"github.com/nnprotect/nnjs/engine/summary"
 	"github.com/nnprotect/nnjs/engine/threshold"
+	"github.com/nnprotect/nnjs/internal/summary"
 )
 
 // summaryData builds the handleSummary data object of the run.

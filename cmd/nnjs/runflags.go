@@ -12,7 +12,7 @@ import (
 
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
-	"github.com/nnprotect/nnjs/engine/summary"
+	"github.com/nnprotect/nnjs/internal/summary"
 )
 
 const runHelp = `Usage: nnjs run [flags] SCRIPT
