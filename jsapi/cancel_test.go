@@ -17,9 +17,9 @@ import (
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/internal/pgtest"
 	"github.com/nnprotect/nnjs/jsapi/k6http"
 	"github.com/nnprotect/nnjs/jsapi/k6sql"
-	"github.com/nnprotect/nnjs/seed/pgtest"
 )
 
 // scriptHarness compiles src (written to a temporary file) with the default modules plus

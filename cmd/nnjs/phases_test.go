@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nnprotect/nnjs/seed/pgtest"
+	"github.com/nnprotect/nnjs/internal/pgtest"
 )
 
 // seededStaging returns the URL and name of a fresh staging database seeded with 10 members.

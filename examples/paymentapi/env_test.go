@@ -15,8 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/nnprotect/nnjs/internal/pgtest"
 	"github.com/nnprotect/nnjs/seed"
-	"github.com/nnprotect/nnjs/seed/pgtest"
 )
 
 // env is one test's seeded database, service and HTTP server.

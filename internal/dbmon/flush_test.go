@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nnprotect/nnjs/internal/pg"
-	"github.com/nnprotect/nnjs/seed/pgtest"
+	"github.com/nnprotect/nnjs/internal/pgtest"
 )
 
 // insertMany runs n one-row autocommit inserts into orders on conn, as fast as it can: most of

@@ -16,7 +16,7 @@ import (
 
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/internal/pg"
-	"github.com/nnprotect/nnjs/seed/pgtest"
+	"github.com/nnprotect/nnjs/internal/pgtest"
 )
 
 const (

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nnprotect/nnjs/internal/pg"
+	"github.com/nnprotect/nnjs/internal/pgtest"
 	"github.com/nnprotect/nnjs/seed"
-	"github.com/nnprotect/nnjs/seed/pgtest"
 )
 
 func TestFingerprintReadsVersionNameStagingAndSeedPlan(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/nnprotect/nnjs/seed/pgtest"
+	"github.com/nnprotect/nnjs/internal/pgtest"
 )
 
 // TestCancelledStatementInterrupts: a statement, or a transaction, that returns because the

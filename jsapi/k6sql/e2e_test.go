@@ -12,9 +12,9 @@ import (
 
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/internal/pgtest"
 	"github.com/nnprotect/nnjs/jsapi"
 	"github.com/nnprotect/nnjs/jsapi/k6sql"
-	"github.com/nnprotect/nnjs/seed/pgtest"
 )
 
 const e2eScript = `

@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/internal/pgtest"
 	"github.com/nnprotect/nnjs/jsapi/modules/modulestest"
-	"github.com/nnprotect/nnjs/seed/pgtest"
 )
 
 // maxValue is the largest value of samples (0 for none).

@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nnprotect/nnjs/internal/pg"
-	"github.com/nnprotect/nnjs/seed/pgtest"
+	"github.com/nnprotect/nnjs/internal/pgtest"
 )
 
 const waitFor = 20 * time.Second // bound of every wait in these tests
