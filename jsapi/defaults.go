@@ -1,11 +1,11 @@
 package jsapi
 
 import (
-	"github.com/nnprotect/nnjs/jsapi/k6core"
-	"github.com/nnprotect/nnjs/jsapi/k6crypto"
-	"github.com/nnprotect/nnjs/jsapi/k6data"
-	"github.com/nnprotect/nnjs/jsapi/k6encoding"
-	"github.com/nnprotect/nnjs/jsapi/k6metrics"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6core"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6crypto"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6data"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6encoding"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6metrics"
 	"github.com/nnprotect/nnjs/jsapi/k6timers"
 	"github.com/nnprotect/nnjs/jsapi/k6websockets"
 	"github.com/nnprotect/nnjs/jsapi/k6ws"

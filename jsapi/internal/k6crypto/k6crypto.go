@@ -14,7 +14,7 @@ import (
 
 	"github.com/dop251/goja"
 
-	"github.com/nnprotect/nnjs/jsapi/k6encoding"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6encoding"
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
