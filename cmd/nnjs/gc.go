@@ -1,33 +1,62 @@
 package main
 
 import (
-	"bufio"
-	"os"
+	"math"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"strconv"
-	"strings"
+
+	"github.com/KimMachineGun/automemlimit/memlimit"
 )
 
 // Garbage-collector defaults of nnjs, used unless GOGC / GOMEMLIMIT are set. A load generator
 // keeps a small live heap and allocates a few kilobytes per request, so Go's default GOGC=100
 // spends about a tenth of the CPU on collection; 400 halves that for a few tens of megabytes
-// more. The soft memory limit (half of the machine's memory) makes the collector work harder
-// before a run with a large live heap (thousands of VUs) could outgrow the machine.
+// more. The soft memory limit makes the collector work harder before a run with a large live
+// heap (thousands of VUs) could outgrow the memory it has: half of the machine's memory, or,
+// under a cgroup memory limit (a container, a Kubernetes pod), 90% of that limit when it is
+// lower, so that the collector gives back memory before the kernel's OOM killer strikes.
 const (
-	gcPercent     = 400
-	memLimitShare = 2 // limit = total memory / memLimitShare
+	gcPercent    = 400
+	machineShare = 0.5 // soft limit = machine memory × machineShare
+	cgroupShare  = 0.9 // soft limit = cgroup memory limit × cgroupShare, when lower
 )
 
+// memorySource tells the memory nnjs may use: the cgroup's limit (v1 or v2) and the
+// machine's total memory, each in bytes. A source fails (memlimit.ErrNoLimit or another
+// error) when it has no answer.
+type memorySource struct {
+	cgroup, machine memlimit.Provider
+}
+
+// hostMemory reads the running process's cgroup (automemlimit parses /proc/self/mountinfo
+// and /proc/self/cgroup and walks the v2 hierarchy or reads v1's memory.limit_in_bytes) and
+// the machine's total memory.
+var hostMemory = memorySource{cgroup: memlimit.FromCgroup, machine: memlimit.FromSystem}
+
+// softLimit returns the memory limit to set from src, 0 when neither source knows: the
+// lower of machine × machineShare and cgroup limit × cgroupShare.
+func softLimit(src memorySource) int64 {
+	var limit uint64
+	if total, err := src.machine(); err == nil && total > 0 {
+		limit = uint64(float64(total) * machineShare)
+	}
+	if cg, err := src.cgroup(); err == nil && cg > 0 {
+		if l := uint64(float64(cg) * cgroupShare); limit == 0 || l < limit {
+			limit = l
+		}
+	}
+	return int64(min(limit, math.MaxInt64))
+}
+
 // gcDefaults returns the GC percent and memory limit to set (0: leave the runtime's own),
-// given the environment lookup and the machine's total memory in bytes (0 when unknown).
-func gcDefaults(lookup func(string) (string, bool), memTotal uint64) (percent int, limit int64) {
+// given the environment lookup and where the memory figures come from.
+func gcDefaults(lookup func(string) (string, bool), src memorySource) (percent int, limit int64) {
 	if _, ok := lookup("GOGC"); !ok {
 		percent = gcPercent
 	}
-	if _, ok := lookup("GOMEMLIMIT"); !ok && percent != 0 && memTotal > 0 {
-		limit = int64(memTotal / memLimitShare)
+	if _, ok := lookup("GOMEMLIMIT"); !ok && percent != 0 {
+		limit = softLimit(src)
 	}
 	return percent, limit
 }
@@ -35,7 +64,7 @@ func gcDefaults(lookup func(string) (string, bool), memTotal uint64) (percent in
 // applyGCDefaults sets nnjs's GC defaults in the runtime and, unless GOGC is set, keeps the
 // heap headroom bounded as the live heap grows (capHeadroom).
 func applyGCDefaults(lookup func(string) (string, bool)) {
-	percent, limit := gcDefaults(lookup, memTotal("/proc/meminfo"))
+	percent, limit := gcDefaults(lookup, hostMemory)
 	if percent != 0 {
 		debug.SetGCPercent(percent)
 		capHeadroom(percent)
@@ -88,26 +117,4 @@ func capHeadroom(percent int) {
 		})
 	}
 	arm()
-}
-
-// memTotal reads MemTotal from a /proc/meminfo file, in bytes; 0 when it cannot.
-func memTotal(path string) uint64 {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "MemTotal:")
-		if !ok {
-			continue
-		}
-		kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-		if err != nil {
-			return 0
-		}
-		return kb << 10
-	}
-	return 0
 }

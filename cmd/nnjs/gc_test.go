@@ -1,59 +1,93 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
+	"errors"
+	"math"
 	"testing"
+
+	"github.com/KimMachineGun/automemlimit/memlimit"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// fixed is a memory source with the given figures; 0 means the source has no answer.
+func fixed(cgroup, machine uint64) memorySource {
+	provider := func(v uint64) memlimit.Provider {
+		return func() (uint64, error) {
+			if v == 0 {
+				return 0, memlimit.ErrNoLimit
+			}
+			return v, nil
+		}
+	}
+	return memorySource{cgroup: provider(cgroup), machine: provider(machine)}
+}
 
 func TestGCDefaults(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name        string
 		env         map[string]string
-		mem         uint64
+		src         memorySource
 		wantPercent int
 		wantLimit   int64
 	}{
-		{"defaults", nil, 8 << 30, gcPercent, 4 << 30},
-		{"unknown memory", nil, 0, gcPercent, 0},
-		{"GOGC set", map[string]string{"GOGC": "100"}, 8 << 30, 0, 0},
-		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "1GiB"}, 8 << 30, gcPercent, 0},
+		{"defaults", nil, fixed(0, 8<<30), gcPercent, 4 << 30},
+		{"unknown memory", nil, fixed(0, 0), gcPercent, 0},
+		{"pod limit", nil, fixed(2<<30, 64<<30), gcPercent, 2 << 30 * 9 / 10},
+		{"GOGC set", map[string]string{"GOGC": "100"}, fixed(2<<30, 8<<30), 0, 0},
+		{"GOMEMLIMIT set", map[string]string{"GOMEMLIMIT": "1GiB"}, fixed(2<<30, 8<<30), gcPercent, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			lookup := func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok }
-			percent, limit := gcDefaults(lookup, tc.mem)
+			percent, limit := gcDefaults(lookup, tc.src)
 			assert.Equal(t, tc.wantPercent, percent)
 			assert.Equal(t, tc.wantLimit, limit)
 		})
 	}
 }
 
-func TestMemTotal(t *testing.T) {
+// TestSoftLimit: under a cgroup limit lower than half the machine (a pod, a container) the
+// soft limit is 90% of the cgroup's, so the collector works before the OOM killer does;
+// otherwise it stays half of the machine's memory.
+func TestSoftLimit(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	tests := []struct {
-		name, content string
-		want          uint64
-	}{
-		{"meminfo", "MemFree:  10 kB\nMemTotal:       24576000 kB\n", 24576000 << 10},
-		{"missing line", "MemFree:  10 kB\n", 0},
-		{"garbage", "MemTotal: lots\n", 0},
+	broken := memorySource{
+		cgroup:  func() (uint64, error) { return 0, errors.New("no mountinfo") },
+		machine: func() (uint64, error) { return 8 << 30, nil },
 	}
-	for i, tc := range tests {
+	tests := []struct {
+		name string
+		src  memorySource
+		want int64
+	}{
+		{"no cgroup limit: half the machine", fixed(0, 24<<30), 12 << 30},
+		{"pod limit under half the machine", fixed(2<<30, 24<<30), 2 << 30 * 9 / 10},
+		{"cgroup limit above half the machine", fixed(20<<30, 24<<30), 12 << 30},
+		{"cgroup limit, machine unknown", fixed(1<<30, 0), 1 << 30 * 9 / 10},
+		{"cgroup unreadable", broken, 4 << 30},
+		{"nothing known", fixed(0, 0), 0},
+		{"huge figures stay positive", fixed(0, math.MaxUint64), math.MaxInt64},
+	}
+	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(dir, string(rune('a'+i)))
-			require.NoError(t, os.WriteFile(path, []byte(tc.content), 0o600))
-			assert.Equal(t, tc.want, memTotal(path))
+			assert.Equal(t, tc.want, softLimit(tc.src))
 		})
 	}
-	assert.Zero(t, memTotal(filepath.Join(dir, "absent")))
+}
+
+// TestHostMemoryReadsTheMachine: the wiring reads real figures on this machine (the cgroup
+// may or may not be limited here, so only the machine's memory is asserted).
+func TestHostMemoryReadsTheMachine(t *testing.T) {
+	t.Parallel()
+	total, err := hostMemory.machine()
+	require.NoError(t, err)
+	assert.Greater(t, total, uint64(64<<20))
+	assert.Positive(t, softLimit(hostMemory))
 }
 
 func TestPercentForCapsHeadroom(t *testing.T) {
