@@ -1,10 +1,17 @@
-# nnjs: `make demo` runs the main job end to end, `make test` runs every test.
+# nnjs: `make demo` runs the main job end to end, `make test` runs the linters and every test.
 GO      ?= go
 BIN     := bin
 NNJS    := $(BIN)/nnjs
 export NNJS_TEST_DATABASE ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: all build test vet demo bench clean
+# Lint tools, pinned; installed once (from the Go module proxy) into TOOLBIN, named by version.
+STATICCHECK_VERSION := v0.8.2
+DEADCODE_VERSION    := v0.52.0
+TOOLBIN     ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/nnjs/tools
+STATICCHECK := $(TOOLBIN)/staticcheck-$(STATICCHECK_VERSION)
+DEADCODE    := $(TOOLBIN)/deadcode-$(DEADCODE_VERSION)
+
+.PHONY: all build test vet lint tools demo bench clean
 
 all: build
 
@@ -14,7 +21,24 @@ build:
 vet:
 	$(GO) vet ./...
 
-test: vet
+# lint: gofmt, go vet, staticcheck, and deadcode -test (no function that neither a program
+# nor a test reaches; a helper used only by tests lives in a _test.go file or a *test package).
+lint: tools vet
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt: not formatted:"; echo "$$out"; exit 1; fi
+	$(STATICCHECK) ./...
+	@out=$$($(DEADCODE) -test ./...); if [ -n "$$out" ]; then echo "deadcode: unreachable:"; echo "$$out"; exit 1; fi
+
+tools: $(STATICCHECK) $(DEADCODE)
+
+$(STATICCHECK):
+	GOBIN=$(TOOLBIN)/.install $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(TOOLBIN)/.install/staticcheck $@
+
+$(DEADCODE):
+	GOBIN=$(TOOLBIN)/.install $(GO) install golang.org/x/tools/cmd/deadcode@$(DEADCODE_VERSION)
+	mv $(TOOLBIN)/.install/deadcode $@
+
+test: lint
 	$(GO) test -race -count=1 -timeout 20m ./...
 
 demo: build
