@@ -6,11 +6,11 @@ import (
 	"github.com/nnprotect/nnjs/jsapi/internal/k6data"
 	"github.com/nnprotect/nnjs/jsapi/internal/k6encoding"
 	"github.com/nnprotect/nnjs/jsapi/internal/k6metrics"
-	"github.com/nnprotect/nnjs/jsapi/k6timers"
-	"github.com/nnprotect/nnjs/jsapi/k6websockets"
-	"github.com/nnprotect/nnjs/jsapi/k6ws"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6timers"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6websockets"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6ws"
+	"github.com/nnprotect/nnjs/jsapi/internal/wsconn"
 	"github.com/nnprotect/nnjs/jsapi/modules"
-	"github.com/nnprotect/nnjs/jsapi/wsconn"
 )
 
 // Execution returns the k6/execution module (registered by DefaultModules).

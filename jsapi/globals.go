@@ -11,7 +11,7 @@ import (
 
 	"github.com/dop251/goja"
 
-	"github.com/nnprotect/nnjs/jsapi/k6timers"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6timers"
 )
 
 // installGlobals defines __VU, __ITER, __ENV, console, open, crypto, global and the timer

@@ -19,8 +19,8 @@ import (
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/jsapi/internal/wsconn"
 	"github.com/nnprotect/nnjs/jsapi/k6http"
-	"github.com/nnprotect/nnjs/jsapi/wsconn"
 )
 
 // docHarness compiles testdata/k6docs/name with k6/http dialling srv whatever the host the

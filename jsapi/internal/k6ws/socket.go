@@ -8,8 +8,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/jsapi/internal/wsconn"
 	"github.com/nnprotect/nnjs/jsapi/modules"
-	"github.com/nnprotect/nnjs/jsapi/wsconn"
 )
 
 // socket is the object fn(socket) gets. Its JS-facing fields belong to the VU's goroutine;

@@ -5,8 +5,8 @@ import (
 
 	"github.com/dop251/goja"
 
+	"github.com/nnprotect/nnjs/jsapi/internal/wsconn"
 	"github.com/nnprotect/nnjs/jsapi/modules"
-	"github.com/nnprotect/nnjs/jsapi/wsconn"
 )
 
 // Ready states of a WebSocket.

@@ -12,7 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/nnprotect/nnjs/jsapi/eventloop"
-	"github.com/nnprotect/nnjs/jsapi/wsconn"
+	"github.com/nnprotect/nnjs/jsapi/internal/wsconn"
 )
 
 // socket is one WebSocket object. Its fields belong to the VU's goroutine, except conn, which

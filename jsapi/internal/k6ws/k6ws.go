@@ -8,8 +8,8 @@ import (
 	"github.com/dop251/goja"
 	"github.com/gorilla/websocket"
 
+	"github.com/nnprotect/nnjs/jsapi/internal/wsconn"
 	"github.com/nnprotect/nnjs/jsapi/modules"
-	"github.com/nnprotect/nnjs/jsapi/wsconn"
 )
 
 // New returns the module; cfg tunes the connections (tests redirect hosts with it).
