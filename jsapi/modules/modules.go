@@ -3,7 +3,7 @@
 // per run and makes one Instance per VU, like the module API of k6.
 //
 //	reg := modules.NewRegistry()
-//	reg.Register(k6http.New(), "nnjs/http", "k6/http")
+//	reg.Register(k6http.New(k6http.Config{}), "k6/http", "nnjs/http")
 //	// the runtime calls m.NewInstance(vu) the first time a VU requires the module
 //
 // LazyTable and LazyProps build an object's properties on first use, so that a VU pays only
