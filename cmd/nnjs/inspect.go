@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -76,24 +75,5 @@ func writeMaskedJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(maskSecrets(doc))
-}
-
-// maskSecrets returns v with every string that holds a connection string masked.
-func maskSecrets(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = maskSecrets(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = maskSecrets(e)
-		}
-	case string:
-		if strings.Contains(x, "://") || strings.Contains(strings.ToLower(x), "password=") {
-			return pg.MaskURL(x)
-		}
-	}
-	return v
+	return enc.Encode(pg.MaskTree(doc, nil))
 }

@@ -161,3 +161,30 @@ func (m Masker) Mask(s string) string {
 	}
 	return m.r.Replace(s)
 }
+
+// MaskTree masks a decoded JSON value (maps, slices, strings) in place and returns it: the
+// password of every string that may be a connection string (MaskURL) and, when secret is not
+// nil, the whole of every string under a key for which secret reports true (the elements of
+// an array count as under the array's key).
+func MaskTree(v any, secret func(key string) bool) any { return maskTree("", v, secret) }
+
+func maskTree(key string, v any, secret func(string) bool) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = maskTree(k, e, secret)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = maskTree(key, e, secret)
+		}
+	case string:
+		if secret != nil && secret(key) {
+			return masked
+		}
+		if strings.Contains(x, "://") || strings.Contains(strings.ToLower(x), "password") {
+			return MaskURL(x)
+		}
+	}
+	return v
+}

@@ -122,3 +122,28 @@ func TestMasker(t *testing.T) {
 	assert.Equal(t, "postgres://u:xxxxx@h/db: wrong pw at power", got, "a two-byte password is hidden only in the URL")
 	assert.Equal(t, "as is", Masker{}.Mask("as is"))
 }
+
+func TestMaskTree(t *testing.T) {
+	t.Parallel()
+	doc := map[string]any{
+		"db":      "postgres://u:hunter2@h/db",
+		"dsn":     "host=h PASSWORD=hunter2",
+		"env":     map[string]any{"API_TOKEN": "tok-1", "URLS": []any{"postgres://u:hunter2@h/a", "plain"}},
+		"tokens":  []any{"tok-2"},
+		"count":   3.0,
+		"summary": "p(95)<500",
+	}
+	secret := func(k string) bool { return strings.Contains(strings.ToLower(k), "token") }
+	got := MaskTree(doc, secret).(map[string]any)
+	assert.Equal(t, "postgres://u:xxxxx@h/db", got["db"])
+	assert.Equal(t, "host=h PASSWORD=xxxxx", got["dsn"])
+	env := got["env"].(map[string]any)
+	assert.Equal(t, "xxxxx", env["API_TOKEN"])
+	assert.Equal(t, []any{"postgres://u:xxxxx@h/a", "plain"}, env["URLS"])
+	assert.Equal(t, []any{"xxxxx"}, got["tokens"], "an array's elements are under its key")
+	assert.Equal(t, 3.0, got["count"])
+	assert.Equal(t, "p(95)<500", got["summary"])
+
+	plain := MaskTree(map[string]any{"API_TOKEN": "tok-1"}, nil).(map[string]any)
+	assert.Equal(t, "tok-1", plain["API_TOKEN"], "without secret only connection strings are masked")
+}

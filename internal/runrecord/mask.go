@@ -82,26 +82,5 @@ func maskOptions(o any) (json.RawMessage, error) {
 	if err := json.Unmarshal(b, &v); err != nil {
 		return nil, err
 	}
-	return json.Marshal(maskValue("", v))
-}
-
-func maskValue(key string, v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = maskValue(k, e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = maskValue(key, e)
-		}
-	case string:
-		if SecretKey(key) {
-			return Masked
-		}
-		if strings.Contains(x, "://") || strings.Contains(x, "password") {
-			return pg.MaskURL(x)
-		}
-	}
-	return v
+	return json.Marshal(pg.MaskTree(v, SecretKey))
 }
