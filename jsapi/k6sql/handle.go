@@ -38,46 +38,54 @@ const (
 func (in *instance) handle(p *pool) *goja.Object {
 	s := &session{pool: p}
 	closed := false
-	guard := func(fn func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value {
-		return func(call goja.FunctionCall) goja.Value {
-			if closed {
-				panic(in.rt.NewGoError(ErrHandleClosed))
-			}
-			return fn(call)
+	check := func() error {
+		if closed {
+			return ErrHandleClosed
 		}
+		return nil
+	}
+	fns := in.statements(s, check)
+	fns["tx"] = in.guarded(check, func(call goja.FunctionCall) goja.Value { return in.jsTx(p, call) })
+	fns["close"] = func(goja.FunctionCall) goja.Value {
+		closed = true // the pool is shared: it is closed by (*Module).Close at the end of the run
+		return goja.Undefined()
 	}
 	obj := in.rt.NewObject()
-	in.setFuncs(obj, map[string]func(goja.FunctionCall) goja.Value{
-		"query":    guard(in.statementFunc(s, allRows, "query")),
-		"queryRow": guard(in.statementFunc(s, firstRow, "queryRow")),
-		"exec":     guard(in.statementFunc(s, affected, "exec")),
-		"tx":       guard(func(call goja.FunctionCall) goja.Value { return in.jsTx(p, call) }),
-		"close": func(goja.FunctionCall) goja.Value {
-			closed = true // the pool is shared: it is closed by (*Module).Close at the end of the run
-			return goja.Undefined()
-		},
-	})
+	in.setFuncs(obj, fns)
 	_ = obj.Set("name", p.name)
 	return obj
 }
 
 // txObject returns the JS object a tx(fn) callback receives: query, queryRow, exec.
 func (in *instance) txObject(s *session) *goja.Object {
-	guard := func(fn func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value {
-		return func(call goja.FunctionCall) goja.Value {
-			if s.done {
-				panic(in.rt.NewGoError(ErrTxDone))
-			}
-			return fn(call)
-		}
-	}
 	obj := in.rt.NewObject()
-	in.setFuncs(obj, map[string]func(goja.FunctionCall) goja.Value{
-		"query":    guard(in.statementFunc(s, allRows, "query")),
-		"queryRow": guard(in.statementFunc(s, firstRow, "queryRow")),
-		"exec":     guard(in.statementFunc(s, affected, "exec")),
-	})
+	in.setFuncs(obj, in.statements(s, func() error {
+		if s.done {
+			return ErrTxDone
+		}
+		return nil
+	}))
 	return obj
+}
+
+// statements returns query, queryRow and exec over s, each guarded by check.
+func (in *instance) statements(s *session, check func() error) map[string]func(goja.FunctionCall) goja.Value {
+	return map[string]func(goja.FunctionCall) goja.Value{
+		"query":    in.guarded(check, in.statementFunc(s, allRows, "query")),
+		"queryRow": in.guarded(check, in.statementFunc(s, firstRow, "queryRow")),
+		"exec":     in.guarded(check, in.statementFunc(s, affected, "exec")),
+	}
+}
+
+// guarded wraps fn so that it throws check's error instead of running once check fails
+// (a closed handle, a finished transaction).
+func (in *instance) guarded(check func() error, fn func(goja.FunctionCall) goja.Value) func(goja.FunctionCall) goja.Value {
+	return func(call goja.FunctionCall) goja.Value {
+		if err := check(); err != nil {
+			panic(in.rt.NewGoError(err))
+		}
+		return fn(call)
+	}
 }
 
 func (in *instance) setFuncs(obj *goja.Object, funcs map[string]func(goja.FunctionCall) goja.Value) {
