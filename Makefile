@@ -11,7 +11,7 @@ TOOLBIN     ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/nnjs/tools
 STATICCHECK := $(TOOLBIN)/staticcheck-$(STATICCHECK_VERSION)
 DEADCODE    := $(TOOLBIN)/deadcode-$(DEADCODE_VERSION)
 
-.PHONY: all build test vet lint tools demo bench clean
+.PHONY: all build test vet lint tools demo bench clean uplot
 
 all: build
 
@@ -46,6 +46,11 @@ demo: build
 
 bench: build
 	./bench/http-vs-wrk.sh
+
+# uplot re-fetches the pinned uPlot release from the npm registry and checks that the files
+# vendored under internal/report/assets/uplot are exactly its files (sha256).
+uplot:
+	bash internal/report/assets/uplot/fetch.sh
 
 clean:
 	rm -rf $(BIN)

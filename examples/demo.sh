@@ -34,6 +34,9 @@ EXIT_THRESHOLDS=99
 EXIT_INTEGRITY=110
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/nnjs-demo.XXXXXX")
+# One HTML report per load run, kept after the demo (the rest of WORK is removed).
+REPORTS=${NNJS_DEMO_REPORTS:-${TMPDIR:-/tmp}/nnjs-demo-reports}
+rm -rf "$REPORTS" && mkdir -p "$REPORTS"
 PIDS=()
 
 cleanup() {
@@ -170,7 +173,7 @@ TARGET_PID=$LAST_PID
 wait_http "http://127.0.0.1:$TARGET_PORT/" "$TARGET_PID" || die "bin/target did not start: $(cat "$WORK/target.log")"
 note "bin/target listens on 127.0.0.1:$TARGET_PORT; nnjs runs examples/k6-compat.js unmodified"
 "$BIN/nnjs" run -q --no-summary -e "TARGET=http://127.0.0.1:$TARGET_PORT" \
-  --summary-export "$WORK/k6-compat.json" examples/k6-compat.js
+  --summary-export "$WORK/k6-compat.json" --report "$REPORTS/1-k6-compat.html" examples/k6-compat.js
 stop "$TARGET_PID"
 note "k6-compat.js: $(run_digest "$WORK/k6-compat.json"); all thresholds passed (exit 0)"
 
@@ -185,10 +188,11 @@ note "fresh database $DBNAME; members $FIRST-$((FIRST + COUNT - 1)) in a 3-ary s
 "$BIN/nnjs" validate --db "$DB"
 "$BIN/nnjs" integrity --baseline --db "$DB"
 
-# run_payments MODE EXPORT runs scenarios/baseline.js against a fresh bin/paymentapi
-# (MODE "correct" or "legacy") and stops the API afterwards; RC is nnjs run's exit code.
+# run_payments MODE EXPORT REPORT runs scenarios/baseline.js against a fresh bin/paymentapi
+# (MODE "correct" or "legacy"), writes its HTML report, and stops the API afterwards; RC is
+# nnjs run's exit code.
 run_payments() {
-  local mode=$1 export=$2 args=() api_port
+  local mode=$1 export=$2 report=$3 args=() api_port
   [[ "$mode" == legacy ]] && args+=(--legacy)
   api_port=$(pick_port 8080)
   start "paymentapi-$mode" "$BIN/paymentapi" --db "$DB" --listen "127.0.0.1:$api_port" "${args[@]}"
@@ -197,14 +201,14 @@ run_payments() {
     die "bin/paymentapi did not start: $(cat "$WORK/paymentapi-$mode.log")"
   note "bin/paymentapi${args[*]:+ ${args[*]}} on 127.0.0.1:$api_port; $VUS VUs, half the payments on 13 hot members"
   nnjs_rc "$BIN/nnjs" run -q "${RUN_FLAGS[@]}" -e "API=http://127.0.0.1:$api_port" -e "VUS=$VUS" \
-    -e "SCALE=$SCALE" -e THINK=0-0.2 --summary-export "$export" scenarios/baseline.js
+    -e "SCALE=$SCALE" -e THINK=0-0.2 --summary-export "$export" --report "$report" scenarios/baseline.js
   stop "$api_pid" # integrity needs the API's connections closed (deadlock counter, R02)
 }
 
 # ---------------------------------------------------------------------------------------
 step "3/5  scenarios/baseline.js against the reference payment API, then integrity"
 RUN_FLAGS=()
-run_payments correct "$WORK/correct.json"
+run_payments correct "$WORK/correct.json" "$REPORTS/3-api-correct.html"
 [[ $RC -eq 0 ]] || die "the payment run failed (nnjs run exit $RC); API log: $WORK/paymentapi-correct.log"
 note "$(outcome_line "$WORK/correct.json")"
 note "nnjs integrity --summary: the database must agree with what the client saw"
@@ -217,7 +221,7 @@ step "4/5  The same against paymentapi --legacy (the real code's defects)"
 "$BIN/nnjs" integrity --baseline --db "$DB"
 # Legacy payments queue behind deadlocks (1 s each to detect): stop stragglers after 5 s.
 RUN_FLAGS=(--no-summary -e GRACEFUL_STOP=5s)
-run_payments legacy "$WORK/legacy.json"
+run_payments legacy "$WORK/legacy.json" "$REPORTS/4-api-legacy.html"
 [[ $RC -eq 0 || $RC -eq $EXIT_THRESHOLDS ]] || die "the legacy run failed unexpectedly (nnjs run exit $RC)"
 note "$(outcome_line "$WORK/legacy.json")"
 [[ $RC -eq $EXIT_THRESHOLDS ]] && note "legacy mode: thresholds crossed (exit $RC), as expected"
@@ -242,15 +246,19 @@ note "takes the baseline, watches the database (deadlocks, lock waits) and runs 
 DBPAY=(-q -e "DB=$DB" -e VUS=30 -e DURATION=10s -e GRACEFUL_STOP=5s)
 SEED_FLAGS="--tree kary --fanout 3 --min-balance 100000000 --max-balance 200000000"  # no wallet drains
 "$BIN/nnjs" seed --reset --replan --db "$DB" $SEED_FLAGS # a new plan: say so with --replan
-nnjs_rc "$BIN/nnjs" run "${DBPAY[@]}" --summary-export "$WORK/dbpay-correct.json" examples/db-payment/payment.js >"$WORK/dbpay-correct.txt"
+nnjs_rc "$BIN/nnjs" run "${DBPAY[@]}" --summary-export "$WORK/dbpay-correct.json" --report "$REPORTS/5-sql-correct.html" \
+  examples/db-payment/payment.js >"$WORK/dbpay-correct.txt"
 [[ $RC -eq 0 ]] || { cat "$WORK/dbpay-correct.txt"; die "DB-direct correct mode: nnjs run exit $RC (expected 0)"; }
 note "correct SQL: $(integrity_digest "$WORK/dbpay-correct.json") (exit 0)"
 "$BIN/nnjs" seed --reset --db "$DB"
 nnjs_rc "$BIN/nnjs" run "${DBPAY[@]}" -e MODE=legacy --summary-export "$WORK/dbpay-legacy.json" \
-  examples/db-payment/payment.js >"$WORK/dbpay-legacy.txt"
+  --report "$REPORTS/5-sql-legacy.html" examples/db-payment/payment.js >"$WORK/dbpay-legacy.txt"
 [[ $RC -eq $EXIT_INTEGRITY ]] || { cat "$WORK/dbpay-legacy.txt"; die "DB-direct legacy mode: nnjs run exit $RC (expected $EXIT_INTEGRITY)"; }
 note "legacy SQL: $(grep -E '^    deadlocks' "$WORK/dbpay-legacy.txt" | tr -s ' ' || true)"
 note "legacy SQL: $(integrity_digest "$WORK/dbpay-legacy.json") (exit $RC, as expected)"
+
+step "HTML reports (self-contained: open them in any browser, offline)"
+for f in "$REPORTS"/*.html; do note "$f ($(du -k "$f" | cut -f1) KB)"; done
 
 step "Demo complete"
 note "correct API and SQL: thresholds pass and no critical integrity check fails (a warning such as"

@@ -46,6 +46,7 @@ func commands() []command {
 		{"run", "run a load test script (k6-compatible JavaScript or TypeScript)", (*app).runCmd},
 		{"inspect", "print a script's resolved options and scenarios as JSON", (*app).inspectCmd},
 		{"merge", "combine the result files of several nnjs processes into one summary", (*app).mergeCmd},
+		{"report", "render the HTML report of result files (one run, or several processes merged)", (*app).reportCmd},
 		{"version", "print the nnjs version", (*app).versionCmd},
 		{"help", "show help for nnjs or a command", (*app).helpCmd},
 		{"seed", "prepare a staging database: schema, staging marker, reserved members (--reset after a run)", (*app).seedCmd},

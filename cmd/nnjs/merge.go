@@ -11,6 +11,7 @@ import (
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/engine/threshold"
+	"github.com/nnprotect/nnjs/internal/report"
 	"github.com/nnprotect/nnjs/internal/summary"
 )
 
@@ -47,10 +48,11 @@ func (a *app) mergeCmd(args []string) int {
 	}
 	out = strings.TrimPrefix(out, "result=")
 	reg := metrics.NewRegistry()
-	first, merged, err := mergeResults(reg, fs.Args(), a)
+	files, merged, err := mergeResults(reg, fs.Args(), a)
 	if err != nil {
 		return a.fail("merge", exitErr(exitInvalidConfig, err))
 	}
+	first := files[0]
 	opts := options.Options{Thresholds: first.Thresholds, SummaryTrendStats: first.SummaryTrendStats, SummaryTimeUnit: first.SummaryTimeUnit}
 	ths, err := threshold.New(reg, opts.Thresholds)
 	if err != nil {
@@ -71,7 +73,7 @@ func (a *app) mergeCmd(args []string) int {
 		}
 	}
 	if out != "" {
-		if err := writeResult(out, first.Script, opts, merged); err != nil {
+		if err := writeResult(out, first.Script, opts, merged, resultExtras{Timeline: mergedTimeline(files)}); err != nil {
 			return a.fail("merge", exitErr(exitInvalidConfig, err))
 		}
 	}
@@ -84,23 +86,34 @@ func (a *app) mergeCmd(args []string) int {
 	return exitOK
 }
 
-// mergeResults decodes every file into reg and merges their snapshots.
-func mergeResults(reg *metrics.Registry, paths []string, a *app) (resultFile, *metrics.Snapshot, error) {
-	var first resultFile
+// mergeResults decodes every file into reg and merges their snapshots; it returns the files
+// in the order given.
+func mergeResults(reg *metrics.Registry, paths []string, a *app) ([]resultFile, *metrics.Snapshot, error) {
+	var files []resultFile
 	var merged *metrics.Snapshot
 	for i, p := range paths {
 		rf, snap, err := readResult(p, reg)
 		if err != nil {
-			return first, nil, err
+			return nil, nil, err
 		}
+		files = append(files, rf)
 		if i == 0 {
-			first, merged = rf, snap
+			merged = snap
 			continue
 		}
-		if !reflect.DeepEqual(rf.Thresholds, first.Thresholds) {
-			fmt.Fprintf(a.stderr, "nnjs merge: warning: %s has other thresholds than %s; using those of %s\n", p, paths[0], paths[0])
+		if !reflect.DeepEqual(rf.Thresholds, files[0].Thresholds) {
+			fmt.Fprintf(a.stderr, "nnjs: warning: %s has other thresholds than %s; using those of %s\n", p, paths[0], paths[0])
 		}
 		merged.Merge(snap)
 	}
-	return first, merged, nil
+	return files, merged, nil
+}
+
+// mergedTimeline merges the files' time series (nil when none has one).
+func mergedTimeline(files []resultFile) *report.Timeline {
+	tls := make([]*report.Timeline, len(files))
+	for i, f := range files {
+		tls[i] = f.Timeline
+	}
+	return report.MergeTimelines(tls...)
 }

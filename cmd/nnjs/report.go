@@ -30,7 +30,7 @@ func (r *execution) summaryData(a *app, snap *metrics.Snapshot, res threshold.Re
 // right after the load, before any phase that can fail or hang.
 func (r *execution) writeResults(a *app, snap *metrics.Snapshot, res threshold.Results) {
 	if path := r.flags.outs.result; path != "" {
-		if err := writeResult(path, r.script.path, r.script.opts, snap); err != nil {
+		if err := writeResult(path, r.script.path, r.script.opts, snap, r.resultExtras(res)); err != nil {
 			r.verdict.fail(exitInvalidConfig, err, "--out result=%s was not written", path)
 		}
 	}

@@ -9,13 +9,22 @@ import (
 
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/integrity"
+	"github.com/nnprotect/nnjs/internal/dbmon"
+	"github.com/nnprotect/nnjs/internal/report"
 )
 
-// resultFormat names the version of the result file layout.
-const resultFormat = "nnjs-result/1"
+// resultFormat names the version of the result file layout. Version 2 adds what the HTML
+// report needs (time series, run record, exit code and verdict, database monitor and
+// integrity reports); version 1 files are still read, without those.
+const (
+	resultFormat   = "nnjs-result/2"
+	resultFormatV1 = "nnjs-result/1"
+)
 
-// resultFile is what `--out result=FILE` writes and `nnjs merge` reads: the run's complete
-// aggregates (exact counters and HDR histograms) plus what is needed to judge them again.
+// resultFile is what `--out result=FILE` writes and `nnjs merge` and `nnjs report` read: the
+// run's complete aggregates (exact counters and HDR histograms) plus what is needed to judge
+// them again and to chart the run.
 type resultFile struct {
 	Format            string                        `json:"format"`
 	Script            string                        `json:"script"`
@@ -25,6 +34,20 @@ type resultFile struct {
 	SummaryTimeUnit   string                        `json:"summaryTimeUnit,omitempty"`
 	// Snapshot is metrics.Snapshot.MarshalBinary (base64 in the JSON).
 	Snapshot []byte `json:"snapshot"`
+	resultExtras
+}
+
+// resultExtras are the parts of a version 2 result file beyond the aggregates; all optional.
+type resultExtras struct {
+	// Run is the run record.
+	Run json.RawMessage `json:"run,omitempty"`
+	// ExitCode and Verdict are the run's outcome, as its process exited.
+	ExitCode *int            `json:"exitCode,omitempty"`
+	Verdict  *report.Verdict `json:"verdict,omitempty"`
+	// Timeline is the per-second data of the report's charts.
+	Timeline  *report.Timeline  `json:"timeline,omitempty"`
+	DB        *dbmon.Report     `json:"db,omitempty"`
+	Integrity *integrity.Report `json:"integrity,omitempty"`
 }
 
 // outputs are the parsed --out flags.
@@ -60,7 +83,7 @@ func parseOutputs(vals []string) (outputs, error) {
 	return o, nil
 }
 
-func writeResult(path, script string, opts options.Options, snap *metrics.Snapshot) error {
+func writeResult(path, script string, opts options.Options, snap *metrics.Snapshot, extras resultExtras) error {
 	b, err := snap.MarshalBinary()
 	if err != nil {
 		return fmt.Errorf("result %s: %w", path, err)
@@ -68,7 +91,7 @@ func writeResult(path, script string, opts options.Options, snap *metrics.Snapsh
 	js, err := json.Marshal(resultFile{
 		Format: resultFormat, Script: script, ExecutionSegment: opts.ExecutionSegment,
 		Thresholds: opts.Thresholds, SummaryTrendStats: opts.SummaryTrendStats,
-		SummaryTimeUnit: opts.SummaryTimeUnit, Snapshot: b,
+		SummaryTimeUnit: opts.SummaryTimeUnit, Snapshot: b, resultExtras: extras,
 	})
 	if err != nil {
 		return fmt.Errorf("result %s: %w", path, err)
@@ -108,8 +131,12 @@ func readResult(path string, reg *metrics.Registry) (resultFile, *metrics.Snapsh
 	if err != nil {
 		return rf, nil, err
 	}
-	if err := json.Unmarshal(b, &rf); err != nil || rf.Format != resultFormat {
+	if err := json.Unmarshal(b, &rf); err != nil || !strings.HasPrefix(rf.Format, "nnjs-result/") {
 		return rf, nil, fmt.Errorf("%s: %w", path, errNotResult)
+	}
+	if rf.Format != resultFormat && rf.Format != resultFormatV1 {
+		return rf, nil, fmt.Errorf("%s: written by a newer nnjs (format %s); this nnjs reads %s and %s",
+			path, rf.Format, resultFormatV1, resultFormat)
 	}
 	snap, err := metrics.DecodeSnapshot(reg, rf.Snapshot)
 	if err != nil {

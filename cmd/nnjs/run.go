@@ -12,6 +12,7 @@ import (
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/executor"
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/internal/report"
 	"github.com/nnprotect/nnjs/jsapi"
 )
 
@@ -72,6 +73,10 @@ type execution struct {
 	log       *slog.Logger // console.* output and run warnings, safe for concurrent use
 	// seriesWarned is set once the series-limit warning was printed.
 	seriesWarned atomic.Bool
+	// rp is the HTML report and dashboard (nil when no output needs the time series);
+	// timeline is its time series once the load ended.
+	rp       *reporting
+	timeline *report.Timeline
 }
 
 // newExecution builds the run's clients, runner and engine; nothing connects yet.
@@ -108,6 +113,7 @@ func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
 
 // close releases what the run opened.
 func (r *execution) close() {
+	r.rp.close()
 	r.clients.close()
 	if r.db != nil {
 		r.db.close()
@@ -119,6 +125,9 @@ func (a *app) execute(s *script, f *runFlags) int {
 	defer r.close()
 	if err != nil {
 		return a.fail("run", err)
+	}
+	if r.rp, err = newReporting(a, f, s.path); err != nil {
+		return a.fail("run", exitErr(exitInvalidConfig, err))
 	}
 	if !f.quiet {
 		writePlan(a.stderr, s, r.engine.MaxVUs())
@@ -140,6 +149,9 @@ func (r *execution) load(a *app) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.collector.Run(loops) })
 	wg.Go(func() { r.watchThresholds(loops) })
+	if r.rp != nil {
+		wg.Go(func() { r.rp.loop(loops, r.collector.Snapshot, r.liveData) })
+	}
 	if !r.flags.quiet {
 		p := newProgress(a.stderr, isTerminal(a.stderr), r.engine, r.start)
 		wg.Go(func() { p.loop(loops) })
@@ -156,6 +168,7 @@ func (r *execution) load(a *app) error {
 	leave()
 	stopLoops()
 	wg.Wait()
+	r.timeline = r.rp.timeline(r.collector.Snapshot())
 	return runErr
 }
 
@@ -195,7 +208,9 @@ func (r *execution) finish(a *app, runErr error) int {
 	r.summarize(a, snap, res)
 	r.warnSeries()
 	warnDropped(a.stderr, r.engine.Progress())
+	r.finishReport(a, snap, res)
 	r.verdict.writeErrors(a.stderr)
+	r.rp.holdDashboard(a)
 	return r.verdict.code()
 }
 

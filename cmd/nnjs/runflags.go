@@ -66,7 +66,10 @@ type runFlags struct {
 	// postLoadTimeout bounds each phase after the load (integrity checks, handleSummary).
 	postLoadTimeout time.Duration
 	maxSeries       int
-	outs            outputs // parsed out
+	outs            outputs       // parsed out
+	report          string        // --report FILE.html
+	dashboard       string        // --dashboard ADDR
+	dashboardHold   time.Duration // --dashboard-hold
 }
 
 func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
@@ -87,6 +90,10 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.StringArrayVarP(&f.out, "out", "o", nil, "also write results: result=FILE (exact aggregates for 'nnjs merge'), repeatable")
 	fs.StringVar(&f.db.monitorURL, "db-monitor", "", "sample this PostgreSQL database during the run (db_* metrics, lock waits, deadlocks)")
 	fs.StringVar(&f.db.integrityURL, "integrity", "", "take an integrity baseline before the load and run the integrity checks after it on this staging database")
+	fs.StringVar(&f.report, "report", "", "write the run's HTML report (one self-contained file, opens offline) to FILE.html")
+	fs.StringVar(&f.dashboard, "dashboard", "", "serve the report live on ADDR during the run (--dashboard alone: "+defaultDashboard+"; --dashboard=HOST:PORT elsewhere)")
+	fs.Lookup("dashboard").NoOptDefVal = defaultDashboard
+	fs.DurationVar(&f.dashboardHold, "dashboard-hold", 0, "keep serving the final report on the dashboard this long after the run (e.g. 10m; Ctrl-C stops it)")
 	fs.StringVar(&f.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6 summary-export format) to FILE")
 	fs.BoolVar(&f.noSummary, "no-summary", false, "do not print the end-of-test summary nor call handleSummary (--summary-export and --out are still written)")
 	fs.StringVar(&f.trendStats, "summary-trend-stats", "", "trend stats in the summary (default avg,min,med,max,p(90),p(95))")
@@ -112,6 +119,9 @@ func (f *runFlags) checkOutputPaths() error {
 	paths := f.outs.paths()
 	if f.summaryExport != "" {
 		paths["--summary-export "] = f.summaryExport
+	}
+	if f.report != "" {
+		paths["--report "] = f.report
 	}
 	for _, flag := range slices.Sorted(maps.Keys(paths)) {
 		if err := checkWritable(flag, paths[flag]); err != nil {

@@ -206,7 +206,7 @@ func (c *Collector) buildSnapshot(now time.Time) *Snapshot {
 	if !c.end.IsZero() && c.end.Before(now) {
 		end = c.end
 	}
-	s := &Snapshot{Start: c.start, Elapsed: max(end.Sub(c.start), 0), Series: make([]Series, len(c.order))}
+	s := &Snapshot{Start: c.start, Elapsed: max(end.Sub(c.start), 0), Taken: now, Series: make([]Series, len(c.order))}
 	for i, t := range c.order {
 		s.Series[i] = Series{Metric: t.m, Tags: t.tags, Sink: t.published}
 	}

@@ -17,7 +17,10 @@ type Series struct {
 type Snapshot struct {
 	Start   time.Time     // when recording started
 	Elapsed time.Duration // time covered by the snapshot
-	Series  []Series      // every metric × tag set that received samples, run totals
+	// Taken is when the collector built the snapshot (its flush); zero for a decoded or
+	// merged one. Unlike Start+Elapsed it keeps advancing after the run's end is marked.
+	Taken  time.Time
+	Series []Series // every metric × tag set that received samples, run totals
 }
 
 // Aggregate returns the merge of every series of m whose tags contain filter (nil filter: all

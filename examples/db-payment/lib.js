@@ -9,6 +9,7 @@
 //
 //   createOrder(db, member, lines)   -> order id (autocommit, the caller's separate step)
 //   pay(db, orderId, mode, retries[, hooks])  -> throws Refusal for a business refusal, SQLError else
+//   payAndCount(db, member, lines, mode, retries, counters)  -> one payment, counted once
 
 /** Number of lines of every order (two random products, quantity 1 or 2). */
 export const LINES = 2;
@@ -194,6 +195,9 @@ export function createOrder(db, member, lines) {
  * hooks.afterAncestorRead(ancestorId), when given, runs between the unlocked read of an
  * ancestor's pvg_cache and its absolute write: the window of the lost update, where
  * lost-update.js commits another payment to show it deterministically.
+ * hooks.orderAncestors(ids), when given, returns the order in which the ancestors are
+ * written (instead of a random one), and hooks.afterAncestorWrite(ancestorId, index, tx) runs
+ * after each write: defects.js uses them to provoke the legacy deadlock on purpose.
  */
 export function pay(db, orderId, mode, retries, hooks) {
   return db.tx((tx) => payOnce(tx, orderId, mode, hooks || {}), {
@@ -235,15 +239,22 @@ function payOnce(tx, orderId, mode, hooks) {
 function legacyAddPoints(tx, buyer, pv, nowUs, hooks) {
   const b = tx.queryRow(LEGACY_READ_BUYER, buyer, { name: 'legacy read buyer' });
   tx.exec(LEGACY_WRITE_BUYER, buyer, b.pv_cache + pv, b.pvg_cache + pv, nowUs, { name: 'legacy write buyer' });
-  const ancestors = tx.query(LEGACY_ANCESTORS, buyer, { name: 'legacy ancestors' }).map((r) => r.ancestor_id);
-  shuffle(ancestors);
-  for (const a of ancestors) {
+  let ancestors = tx.query(LEGACY_ANCESTORS, buyer, { name: 'legacy ancestors' }).map((r) => r.ancestor_id);
+  if (hooks.orderAncestors) {
+    ancestors = hooks.orderAncestors(ancestors);
+  } else {
+    shuffle(ancestors);
+  }
+  ancestors.forEach((a, i) => {
     const r = tx.queryRow(LEGACY_READ_PVG, a, { name: 'legacy read ancestor' });
     if (hooks.afterAncestorRead) {
       hooks.afterAncestorRead(a);
     }
     tx.exec(LEGACY_WRITE_PVG, a, r.pvg_cache + pv, nowUs, { name: 'legacy write ancestor' });
-  }
+    if (hooks.afterAncestorWrite) {
+      hooks.afterAncestorWrite(a, i, tx);
+    }
+  });
 }
 
 function shuffle(xs) {
@@ -251,4 +262,90 @@ function shuffle(xs) {
     const j = Math.floor(Math.random() * (i + 1));
     [xs[i], xs[j]] = [xs[j], xs[i]];
   }
+}
+
+/**
+ * payAndCount makes one payment of member for lines and counts it once (README
+ * "Reconciliation"): counters.started before its first statement, then counters.ok,
+ * counters.refused{reason} or counters.failed{stage,code} by what the database answered.
+ * hooks go to pay. It returns the outcome: 'ok', 'refused', 'failed' or 'unknown'.
+ */
+export function payAndCount(db, member, lines, mode, retries, counters, hooks) {
+  counters.started.add(1);
+  let orderId;
+  try {
+    orderId = createOrder(db, member, lines);
+  } catch (e) {
+    return countFailure(e, 'create', counters);
+  }
+  try {
+    pay(db, orderId, mode, retries, hooks);
+  } catch (e) {
+    if (e instanceof Refusal) {
+      counters.refused.add(1, { reason: e.reason });
+      return 'refused';
+    }
+    return countFailure(e, 'pay', counters);
+  }
+  counters.ok.add(1);
+  return 'ok';
+}
+
+/**
+ * countFailure counts a payment the database answered with an error (a SQLSTATE such as 40P01,
+ * or an order it could not create). An error without an answer (code 'canceled' when the run
+ * stopped, 'client' for a lost connection) is not a failure: the outcome is unknown.
+ */
+function countFailure(e, stage, counters) {
+  if (e instanceof Refusal) {
+    counters.failed.add(1, { stage, code: e.reason }); // no order was created
+  } else if (/^[0-9A-Z]{5}$/.test(e.code || '')) {
+    counters.failed.add(1, { stage, code: e.code });
+  } else if (!e.code) {
+    throw e;
+  } else {
+    return 'unknown';
+  }
+  return 'failed';
+}
+
+/** randomMember picks a member of [first, first+count): from the hot set with probability hotShare. */
+export function randomMember(first, count, hot, hotShare) {
+  const n = Math.random() < hotShare ? hot : count;
+  return first + Math.floor(Math.random() * n);
+}
+
+/** randomLines returns LINES [product, quantity] pairs of the products, quantity 1 or 2. */
+export function randomLines(products) {
+  const lines = [];
+  for (let i = 0; i < LINES; i++) {
+    lines.push([products[Math.floor(Math.random() * products.length)], 1 + Math.floor(Math.random() * 2)]);
+  }
+  return lines;
+}
+
+/**
+ * lostUpdate provokes the legacy PVG lost update on purpose (see lost-update.js): members
+ * first+1 and first+2, both sponsored by first, each pay an order (product 1, a kit, and 4);
+ * the second payment commits between the first one's unlocked read of first's pvg_cache and
+ * its absolute write, so first loses the second order's PV and C19 fails on it. Nothing else
+ * may write those members meanwhile. It counts both payments in counters.started and .ok.
+ */
+export function lostUpdate(db, first, counters) {
+  const lines = [[1, 1], [4, 1]];
+  counters.started.add(2);
+  const one = createOrder(db, first + 1, lines);
+  const two = createOrder(db, first + 2, lines);
+  let interleaved = false;
+  pay(db, one, 'legacy', 0, {
+    afterAncestorRead() {
+      if (interleaved) {
+        return;
+      }
+      interleaved = true;
+      pay(db, two, 'legacy', 0); // commits while the first payment holds a stale read
+      counters.ok.add(1);
+    },
+  });
+  counters.ok.add(1);
 }

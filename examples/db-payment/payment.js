@@ -22,7 +22,7 @@
 // of them kits).
 import sql from 'nnjs/sql';
 import { Counter } from 'k6/metrics';
-import { LINES, Refusal, createOrder, pay } from './lib.js';
+import { payAndCount, randomLines, randomMember } from './lib.js';
 
 const DB = __ENV.DB || '';
 const MODE = __ENV.MODE || 'correct';
@@ -50,6 +50,7 @@ const paymentsOK = new Counter('payments_ok');
 const paymentsRefused = new Counter('payments_refused');
 /** payments_failed{code,stage}: SQL errors (40P01 deadlock, ...), stage create or pay. */
 const paymentsFailed = new Counter('payments_failed');
+const counters = { started: paymentsStarted, ok: paymentsOK, refused: paymentsRefused, failed: paymentsFailed };
 
 const db = DB ? sql.open(DB, { maxConns: DB_CONNS, name: 'staging' }) : null;
 
@@ -75,55 +76,8 @@ export function setup() {
 }
 
 export default function () {
-  paymentsStarted.add(1);
-  let orderId;
-  try {
-    orderId = createOrder(db, buyer(), orderLines());
-  } catch (e) {
-    countFailure(e, 'create');
-    return;
-  }
-  try {
-    pay(db, orderId, MODE, RETRIES);
-  } catch (e) {
-    if (e instanceof Refusal) {
-      paymentsRefused.add(1, { reason: e.reason });
-    } else {
-      countFailure(e, 'pay');
-    }
-    return;
-  }
-  paymentsOK.add(1);
-}
-
-/**
- * countFailure counts a payment the database answered with an error (a SQLSTATE such as 40P01,
- * or an order it could not create). An error without an answer (code 'canceled' when the run
- * stopped, 'client' for a lost connection) is not a failure: the outcome is unknown.
- */
-function countFailure(e, stage) {
-  if (e instanceof Refusal) {
-    paymentsFailed.add(1, { stage, code: e.reason }); // no order was created
-  } else if (/^[0-9A-Z]{5}$/.test(e.code || '')) {
-    paymentsFailed.add(1, { stage, code: e.code });
-  } else if (!e.code) {
-    throw e;
-  }
-}
-
-/** buyer picks a member: from the hot set with probability HOT_SHARE, else from the range. */
-function buyer() {
-  const n = Math.random() < HOT_SHARE ? HOT_MEMBERS : MEMBER_COUNT;
-  return MEMBER_FIRST + Math.floor(Math.random() * n);
-}
-
-/** orderLines returns LINES [product, quantity] pairs, quantity 1 or 2. */
-function orderLines() {
-  const lines = [];
-  for (let i = 0; i < LINES; i++) {
-    lines.push([PRODUCTS[Math.floor(Math.random() * PRODUCTS.length)], 1 + Math.floor(Math.random() * 2)]);
-  }
-  return lines;
+  const buyer = randomMember(MEMBER_FIRST, MEMBER_COUNT, HOT_MEMBERS, HOT_SHARE);
+  payAndCount(db, buyer, randomLines(PRODUCTS), MODE, RETRIES, counters);
 }
 
 function intEnv(name, def, min) {
