@@ -1,15 +1,15 @@
 package k6http
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/dop251/goja"
+	"github.com/tidwall/gjson"
 )
 
-// responseJSON implements res.json([selector]): the body parsed once with JSON.parse and
-// cached; the selector is a gjson-style dotted path ("data.items.0.id", "items.#" for a length).
-// A selector that matches nothing returns undefined.
+// responseJSON implements res.json([selector]) as k6 does. Without a selector the body is
+// parsed once with JSON.parse and cached; a body that is not JSON throws. With a selector
+// the body is queried with gjson (the full path syntax: "items.#.id", "#(id==8)",
+// "@reverse", wildcards) and the result is undefined when the body is not JSON or the path
+// matches nothing. A response without a body (a failed request, responseType none) throws.
 func (in *instance) responseJSON(call goja.FunctionCall) goja.Value {
 	obj, ok := call.This.(*goja.Object)
 	var o *response
@@ -19,78 +19,49 @@ func (in *instance) responseJSON(call goja.FunctionCall) goja.Value {
 	if !ok {
 		panic(in.rt.NewTypeError("json() must be called on a Response"))
 	}
-	if o.parsed == nil {
-		o.parsed = in.parseBody(o)
-	}
+	body := in.jsonBody(o)
 	sel := call.Argument(0)
-	if goja.IsUndefined(sel) || goja.IsNull(sel) || sel.String() == "" {
+	if goja.IsUndefined(sel) || goja.IsNull(sel) {
+		if o.parsed == nil {
+			o.parsed = in.jsonParse(in.rt.ToValue(body))
+		}
 		return o.parsed
 	}
-	return selectPath(o.parsed, sel.String())
+	if !o.validJSON {
+		if !gjson.Valid(body) {
+			return goja.Undefined()
+		}
+		o.validJSON = true
+	}
+	res := gjson.Get(body, sel.String())
+	if !res.Exists() {
+		return goja.Undefined()
+	}
+	if res.Type == gjson.JSON { // objects and arrays keep their key order through JSON.parse
+		return in.jsonParse(in.rt.ToValue(res.Raw))
+	}
+	return in.rt.ToValue(res.Value())
 }
 
-func (in *instance) parseBody(o *response) goja.Value {
-	var body goja.Value
+// jsonBody returns the body json() reads, throwing when the response has none.
+func (in *instance) jsonBody(o *response) string {
 	switch {
-	case o.r.resp == nil || o.p.respType == respNone:
+	case !o.r.read || o.p.respType == respNone:
 		panic(in.rt.NewTypeError("json(): the response has no body (responseType none or a failed request)"))
 	case o.p.respType == respBinary:
-		body = in.rt.ToValue(string(o.r.bin))
-	default:
-		body = o.Get("body")
+		return string(o.r.bin)
 	}
+	return o.r.text
+}
+
+func (in *instance) jsonParse(s goja.Value) goja.Value {
 	parse, ok := goja.AssertFunction(in.rt.Get("JSON").ToObject(in.rt).Get("parse"))
 	if !ok {
 		panic(in.rt.NewTypeError("json(): JSON.parse is not available"))
 	}
-	v, err := parse(goja.Undefined(), body)
+	v, err := parse(goja.Undefined(), s)
 	if err != nil {
 		panic(err)
 	}
 	return v
-}
-
-// selectPath walks a dotted path through objects and arrays.
-func selectPath(v goja.Value, path string) goja.Value {
-	for _, seg := range splitPath(path) {
-		obj, ok := v.(*goja.Object)
-		if !ok {
-			return goja.Undefined()
-		}
-		isArray := obj.ClassName() == "Array"
-		switch {
-		case isArray && seg == "#":
-			v = obj.Get("length")
-		case isArray:
-			if _, err := strconv.Atoi(seg); err != nil {
-				return goja.Undefined()
-			}
-			v = obj.Get(seg)
-		default:
-			v = obj.Get(seg)
-		}
-		if v == nil {
-			return goja.Undefined()
-		}
-	}
-	return v
-}
-
-// splitPath splits on dots, honouring "\." as a literal dot.
-func splitPath(path string) []string {
-	var out []string
-	var cur strings.Builder
-	for i := 0; i < len(path); i++ {
-		switch {
-		case path[i] == '\\' && i+1 < len(path):
-			i++
-			cur.WriteByte(path[i])
-		case path[i] == '.':
-			out = append(out, cur.String())
-			cur.Reset()
-		default:
-			cur.WriteByte(path[i])
-		}
-	}
-	return append(out, cur.String())
 }

@@ -21,6 +21,8 @@ type response struct {
 	r      *result
 	cache  map[string]goja.Value
 	parsed goja.Value // json() result
+	// validJSON: gjson found the body valid JSON (json(selector) checks it once)
+	validJSON bool
 }
 
 // Get returns a property, building it once.
