@@ -24,6 +24,9 @@ type app struct {
 	environ func() []string
 	// stdoutTTY is true when stdout is a terminal (live progress line, colours).
 	stdoutTTY bool
+	// cmdline is the command line main was given ("nnjs" and its arguments), for the run
+	// record.
+	cmdline []string
 	// interrupts routes SIGINT/SIGTERM to the running phase (nil in in-process tests, which
 	// cancel ctx instead).
 	interrupts *interrupts
@@ -60,6 +63,7 @@ func (a *app) main(args []string) int {
 		a.usage(a.stderr)
 		return exitInvalidConfig
 	}
+	a.cmdline = append([]string{"nnjs"}, args...)
 	name := args[0]
 	switch name {
 	case "-h", "--help":

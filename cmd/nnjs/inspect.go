@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -16,7 +17,9 @@ const inspectHelp = `Usage: nnjs inspect [flags] SCRIPT
 
 Compile SCRIPT, run its init code once and print its options as JSON, after the same
 checks as 'nnjs run' (options, scenarios, thresholds), without running any load. The
-"scenarios" field shows the executors the options resolve to.
+"scenarios" field shows the executors the options resolve to; "run" is the run record a run
+of the script would carry now (nnjs version, SHA-256 of the script and of each local module
+it imports, resolved options; no end time, no database fingerprint).
 
 Flags:
 `
@@ -53,7 +56,11 @@ func (a *app) inspectCmd(args []string) int {
 		}
 		out.Scenarios[c.Base().Name] = b
 	}
-	if err := writeMaskedJSON(a.stdout, out); err != nil {
+	doc, err := a.withRecord(s, out)
+	if err != nil {
+		return a.fail("inspect", err)
+	}
+	if err := writeMaskedJSON(a.stdout, doc); err != nil {
 		return a.fail("inspect", err)
 	}
 	return exitOK
@@ -76,4 +83,21 @@ func writeMaskedJSON(w io.Writer, v any) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(pg.MaskTree(doc, nil))
+}
+
+// withRecord returns the inspected options with the run record a run would carry under "run".
+func (a *app) withRecord(s *script, opts options.Options) (map[string]json.RawMessage, error) {
+	b, err := json.Marshal(opts)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	rec, err := a.newRecord(s, time.Now())
+	if err == nil {
+		doc["run"], err = json.Marshal(rec)
+	}
+	return doc, err
 }

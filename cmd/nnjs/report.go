@@ -44,7 +44,7 @@ func (r *execution) writeExport(a *app, snap *metrics.Snapshot, res threshold.Re
 	rep, err := r.summaryData(a, snap, res)
 	var b []byte
 	if err == nil {
-		b, err = r.report.extendJSON(summary.Export(rep))
+		b, err = r.extendExport(summary.Export(rep))
 	}
 	if err == nil {
 		err = os.WriteFile(r.flags.summaryExport, b, 0o644)
@@ -70,7 +70,10 @@ func (r *execution) summarize(a *app, snap *metrics.Snapshot, res threshold.Resu
 		}
 		return
 	}
-	err = summary.WriteText(a.stdout, rep, summary.TextOptions{NoColor: noColor})
+	_, err = fmt.Fprintf(a.stdout, "\n  %s\n", r.record.Header())
+	if err == nil {
+		err = summary.WriteText(a.stdout, rep, summary.TextOptions{NoColor: noColor})
+	}
 	if err == nil {
 		err = r.report.writeText(a.stdout)
 	}
@@ -88,7 +91,7 @@ func (r *execution) summarize(a *app, snap *metrics.Snapshot, res threshold.Resu
 func (r *execution) handleSummary(a *app, rep *summary.Report) bool {
 	data, err := rep.Map()
 	if err == nil {
-		err = r.report.addTo(data)
+		err = r.addRecord(data)
 	}
 	if err != nil {
 		r.verdict.fail(exitInvalidConfig, err, "the handleSummary data could not be built")

@@ -13,6 +13,7 @@ import (
 	"github.com/nnprotect/nnjs/engine/executor"
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/internal/report"
+	"github.com/nnprotect/nnjs/internal/runrecord"
 	"github.com/nnprotect/nnjs/jsapi"
 )
 
@@ -68,9 +69,11 @@ type execution struct {
 	runner    *jsapi.Runner
 	engine    *engine.Engine
 	start     time.Time
-	report    dbReport
-	verdict   verdict
-	log       *slog.Logger // console.* output and run warnings, safe for concurrent use
+	// record is the run record every output of the run carries (set before the load).
+	record  *runrecord.Record
+	report  dbReport
+	verdict verdict
+	log     *slog.Logger // console.* output and run warnings, safe for concurrent use
 	// seriesWarned is set once the series-limit warning was printed.
 	seriesWarned atomic.Bool
 	// rp is the HTML report and dashboard (nil when no output needs the time series);
@@ -137,6 +140,10 @@ func (a *app) execute(s *script, f *runFlags) int {
 		r.verdict.writeErrors(a.stderr)
 		return exitDatabase
 	}
+	if r.record, err = a.newRecord(s, r.start); err != nil {
+		return a.fail("run", exitErr(exitInvalidConfig, err))
+	}
+	r.recordDatabases(a.ctx)
 	runErr := r.load(a)
 	return r.finish(a, runErr)
 }
@@ -158,7 +165,8 @@ func (r *execution) load(a *app) error {
 	}
 	ctx, leave := a.interrupts.enter(a.ctx, r.stopNotice())
 	runErr := r.engine.Run(ctx)
-	r.collector.MarkEnd(time.Now()) // k6's test run ends with teardown
+	end := time.Now()
+	r.collector.MarkEnd(end) // k6's test run ends with teardown
 	leave()
 	r.clients.close()
 	ctx, leave = a.interrupts.enter(context.WithoutCancel(a.ctx), "skipping the wait for the database monitor's last sample")
@@ -168,6 +176,7 @@ func (r *execution) load(a *app) error {
 	leave()
 	stopLoops()
 	wg.Wait()
+	r.record.Finish(end)
 	r.timeline = r.rp.timeline(r.collector.Snapshot())
 	return runErr
 }

@@ -217,21 +217,6 @@ func (r dbReport) addTo(m map[string]any) error {
 	return nil
 }
 
-// extendJSON adds the database keys to an exported summary document.
-func (r dbReport) extendJSON(doc []byte, err error) ([]byte, error) {
-	if err != nil || (r.monitor == nil && r.integrity == nil && r.notJudged == "") {
-		return doc, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(doc, &m); err != nil {
-		return nil, err
-	}
-	if err := r.addTo(m); err != nil {
-		return nil, err
-	}
-	return json.MarshalIndent(m, "", "  ")
-}
-
 func (r dbReport) writeText(w io.Writer) error {
 	if r.monitor != nil {
 		if err := r.monitor.WriteText(w); err != nil {

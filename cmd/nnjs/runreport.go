@@ -54,7 +54,8 @@ func (r *execution) liveData(tl *report.Timeline) *report.Data {
 // resultExtras is what the result file carries for `nnjs report`, as far as the run got.
 func (r *execution) resultExtras(res threshold.Results) resultExtras {
 	v := r.reportVerdict(res)
-	return resultExtras{ExitCode: &v.Code, Verdict: &v, Timeline: r.timeline, DB: r.report.monitor, Integrity: r.report.integrity}
+	return resultExtras{Run: r.recordOrFail(), ExitCode: &v.Code, Verdict: &v, Timeline: r.timeline,
+		DB: r.report.monitor, Integrity: r.report.integrity}
 }
 
 // finishReport writes what the run's verdict completes: the result file again (with the
@@ -71,6 +72,7 @@ func (r *execution) finishReport(a *app, snap *metrics.Snapshot, res threshold.R
 	in := r.reportInput(snap, res, r.timeline)
 	in.Verdict = r.reportVerdict(res)
 	in.Runs[0].ExitCode = &in.Verdict.Code
+	in.Runs[0].Record = r.recordOrFail()
 	if err := r.rp.finish(a, report.Build(in)); err != nil {
 		r.verdict.fail(exitInvalidConfig, err, "the HTML report or the dashboard's final page was not written")
 	}
