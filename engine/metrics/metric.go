@@ -70,7 +70,9 @@ var ErrConflict = errors.New("metric already registered with a different type")
 // ErrBadName is returned for a metric name k6 would refuse.
 var ErrBadName = errors.New("invalid metric name")
 
-var nameRE = regexp.MustCompile(`^[\p{L}\p{N}\._ !\?/&#\(\)<>%-]{1,128}$`)
+// nameRE is k6's rule for metric names (since k6 v0.48): ASCII letters, digits and
+// underscores, starting with a letter or an underscore, 2 to 129 characters.
+var nameRE = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]{1,128}$`)
 
 // Registry holds the metrics of one run. It is safe for concurrent use.
 type Registry struct {
@@ -93,7 +95,8 @@ func NewRegistry() *Registry {
 // New registers a metric, or returns the existing one when name, type and value type match.
 func (r *Registry) New(name string, typ Type, contains ValueType) (*Metric, error) {
 	if !nameRE.MatchString(name) {
-		return nil, fmt.Errorf("%w: %q", ErrBadName, name)
+		return nil, fmt.Errorf("%w: %q: metric names must only include up to 128 ASCII letters, numbers, "+
+			"or underscores and start with a letter or an underscore (as in k6)", ErrBadName, name)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -1,6 +1,7 @@
 package k6core
 
 import (
+	"context"
 	"testing"
 
 	"github.com/dop251/goja"
@@ -124,6 +125,34 @@ func TestCheckConditionThrowPropagates(t *testing.T) {
 		try { check(1, {"boom": () => { throw new RangeError("cond failed") }}); return "no throw" }
 		catch (e) { return e instanceof RangeError ? e.message : String(e) } })()`)
 	assert.Equal(t, "cond failed", caught.String())
+}
+
+// As in k6: the throwing condition is recorded as failed, the ones before it as they were, and
+// the ones after it are not evaluated.
+func TestCheckConditionThrowRecordsFailure(t *testing.T) {
+	t.Parallel()
+	vu := newVU(t, t.Context())
+	_, err := vu.RunErr(`globalThis.later = false;
+		check(1, {"ok": () => true, "boom": () => { throw new Error("x") }, "later": () => { globalThis.later = true; return true }})`)
+	var ex *goja.Exception
+	require.ErrorAs(t, err, &ex)
+	samples := vu.Rec.Of(metrics.Checks, nil)
+	require.Len(t, samples, 2)
+	assert.Equal(t, "ok", tag(t, samples[0].Tags, "check"))
+	assert.Equal(t, 1.0, samples[0].Value)
+	assert.Equal(t, "boom", tag(t, samples[1].Tags, "check"))
+	assert.Equal(t, 0.0, samples[1].Value)
+	assert.False(t, vu.RT.Get("later").ToBoolean(), "conditions after the throw must not run")
+}
+
+func TestCheckConditionStoppedRecordsNothing(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	vu := newVU(t, ctx)
+	cancel()
+	_, err := vu.RunErr(`check(1, {"slept": () => { sleep(1); return true }})`)
+	require.Error(t, err)
+	assert.Empty(t, vu.Rec.Of(metrics.Checks, nil))
 }
 
 func TestCheckBadConditionsThrows(t *testing.T) {

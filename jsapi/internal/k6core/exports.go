@@ -12,4 +12,6 @@ var exportFactories = modules.NewLazyTable(map[string]func(in *instance) any{
 	"group": func(in *instance) any { return in.group },
 	"sleep": func(in *instance) any { return in.sleep },
 	"fail":  func(in *instance) any { return in.fail },
+
+	"randomSeed": func(in *instance) any { return in.randomSeed },
 })

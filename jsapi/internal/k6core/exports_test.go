@@ -1,6 +1,7 @@
 package k6core
 
 import (
+	"math/rand"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -28,7 +29,7 @@ func TestExportsAreBuiltOnFirstUse(t *testing.T) {
 
 	assert.Equal(t, true, vu.Run(t, `k6.sleep === k6.sleep && typeof k6.sleep === "function"`).Export())
 	assert.Equal(t, 1, lazy.Built(), "only sleep was built")
-	assert.Equal(t, "check,fail,group,sleep", vu.Run(t, `Object.keys(k6).join(",")`).Export())
+	assert.Equal(t, "check,fail,group,randomSeed,sleep", vu.Run(t, `Object.keys(k6).join(",")`).Export())
 }
 
 func TestFailUsesTheCurrentError(t *testing.T) {
@@ -64,4 +65,18 @@ func TestExportsAcceptScriptProperties(t *testing.T) {
 			assert.Equal(t, tc.want, vu.Run(t, tc.src).Export())
 		})
 	}
+}
+
+// randomSeed gives k6's sequence: the seed's math/rand Float64 numbers, the same in every VU
+// seeded alike, and different for another seed.
+func TestRandomSeedIsDeterministic(t *testing.T) {
+	t.Parallel()
+	src := `k6.randomSeed(12345); [Math.random(), Math.random(), Math.random()]`
+	a, _ := newLazyVU(t)
+	b, _ := newLazyVU(t)
+	got := a.Run(t, src).Export()
+	assert.Equal(t, got, b.Run(t, src).Export())
+	r := rand.New(rand.NewSource(12345)) //nolint:gosec // k6's sequence
+	assert.Equal(t, []any{r.Float64(), r.Float64(), r.Float64()}, got)
+	assert.NotEqual(t, got, a.Run(t, `k6.randomSeed(54321); [Math.random(), Math.random(), Math.random()]`).Export())
 }

@@ -1,7 +1,9 @@
 package k6core
 
 import (
+	"errors"
 	"fmt"
+	"math/rand"
 	"strings"
 	"time"
 
@@ -36,7 +38,9 @@ func newInstance(vu modules.VU) (*goja.Object, error) {
 }
 
 // check(value, {name: fn|bool, ...}, tags?) evaluates every condition, emits one `checks`
-// sample per condition and returns whether all passed. It throws only when a condition does.
+// sample per condition and returns whether all passed. As in k6, a condition that throws is
+// recorded as a failed check, then its exception is rethrown and the later conditions are not
+// evaluated. A condition cut short because the VU was stopped records nothing.
 func (in *instance) check(call goja.FunctionCall) goja.Value {
 	val := call.Argument(0)
 	sets, ok := call.Argument(1).(*goja.Object)
@@ -55,6 +59,7 @@ func (in *instance) check(call goja.FunctionCall) goja.Value {
 		if fn, isFn := goja.AssertFunction(cond); isFn {
 			res, err := fn(goja.Undefined(), val)
 			if err != nil {
+				in.recordThrown(base, extra, name, err)
 				panic(err)
 			}
 			ok = res.ToBoolean()
@@ -63,14 +68,29 @@ func (in *instance) check(call goja.FunctionCall) goja.Value {
 		if ok {
 			v = 1
 		}
-		if extra == nil {
-			rec.Add(in.checks, in.tagged.with(base, "check", name), v)
-		} else {
-			rec.Add(in.checks, base.With("check", name), v)
-		}
+		rec.Add(in.checks, in.checkTags(base, extra, name), v)
 		pass = pass && ok
 	}
 	return in.rt.ToValue(pass)
+}
+
+// recordThrown records the failed check of a condition that threw err, unless err is the
+// interrupt of a stopped VU (nothing is recorded after a stop).
+func (in *instance) recordThrown(base *metrics.Tags, extra map[string]string, name string, err error) {
+	var ex *goja.Exception
+	if !errors.As(err, &ex) || in.vu.Context().Err() != nil {
+		return
+	}
+	in.vu.Recorder().Add(in.checks, in.checkTags(base, extra, name), 0)
+}
+
+// checkTags returns the tags of check name's sample: the VU's tags are cached, a call's extra
+// tags are not (they vary).
+func (in *instance) checkTags(base *metrics.Tags, extra map[string]string, name string) *metrics.Tags {
+	if extra == nil {
+		return in.tagged.with(base, "check", name)
+	}
+	return base.With("check", name)
 }
 
 // group(name, fn) runs fn with the group tag extended by "::name", emits group_duration and
@@ -131,6 +151,13 @@ func (in *instance) fail(msg goja.Value) {
 		panic(err)
 	}
 	panic(obj)
+}
+
+// randomSeed(n) makes this VU's Math.random() a deterministic sequence: the numbers of Go's
+// math/rand source seeded with n, the source k6 uses, so a seed gives the same numbers as
+// under k6.
+func (in *instance) randomSeed(seed int64) {
+	in.rt.SetRandSource(rand.New(rand.NewSource(seed)).Float64) //nolint:gosec // k6's sequence, not for secrets
 }
 
 // tagsArg converts an optional JS object of tags to a map.

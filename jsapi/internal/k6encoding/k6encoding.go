@@ -41,10 +41,11 @@ func newInstance(vu modules.VU) (*goja.Object, error) {
 	return obj, nil
 }
 
-// encoding maps k6's alphabet names to encodings; undefined or "" is "std".
+// encoding maps k6's alphabet names to encodings; undefined, null or "" is "std", as in k6
+// (`b64decode(s, null, "s")` is common in k6 scripts).
 func encoding(rt *goja.Runtime, v goja.Value) *base64.Encoding {
 	name := ""
-	if v != nil && !goja.IsUndefined(v) {
+	if v != nil && !goja.IsUndefined(v) && !goja.IsNull(v) {
 		name = v.String()
 	}
 	switch name {

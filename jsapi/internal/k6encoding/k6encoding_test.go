@@ -96,6 +96,14 @@ func TestB64Decode(t *testing.T) {
 	}
 }
 
+// k6 takes a null encoding as std: b64decode(s, null, 's') is common in k6 scripts.
+func TestB64NullEncodingIsStd(t *testing.T) {
+	t.Parallel()
+	vu := newVU(t)
+	assert.Equal(t, "<<???>>", vu.Run(t, `encoding.b64decode("PDw/Pz8+Pg==", null, "s")`).Export())
+	assert.Equal(t, "PDw/Pz8+Pg==", vu.Run(t, `encoding.b64encode("<<???>>", null)`).Export())
+}
+
 func TestB64DecodeFormatOtherThanS(t *testing.T) {
 	t.Parallel()
 	for _, format := range []string{`undefined`, `"b"`, `""`, `"S"`} {
