@@ -74,7 +74,10 @@ func TestCheckConditionThrows(t *testing.T) {
 	var se *ScriptError
 	require.ErrorAs(t, v.Iterate(context.Background(), engine.Iteration{}), &se)
 	assert.Contains(t, se.Msg, "cond failed")
-	assert.Empty(t, h.rec.of("checks"))
+	checks := h.rec.of("checks")
+	require.Len(t, checks, 1, "as in k6, the throwing condition is recorded as failed")
+	assert.Equal(t, "bad", checks[0].Tags["check"])
+	assert.Zero(t, checks[0].Value)
 }
 
 func TestGroupRestoresTagsOnException(t *testing.T) {
