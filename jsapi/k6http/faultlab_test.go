@@ -83,7 +83,7 @@ func TestFaultTable(t *testing.T) {
 				for i, form := range requestForms {
 					t.Run(form.name, func(t *testing.T) {
 						require.NoError(t, errs[i])
-						assertFault(t, envs[i], fc, target.url)
+						assertFault(t, envs[i], fc, target.url, form.name == "redirect to the fault")
 					})
 				}
 			})
@@ -91,8 +91,10 @@ func TestFaultTable(t *testing.T) {
 	}
 }
 
-// assertFault checks the response and the samples of one request to a fault server.
-func assertFault(t *testing.T, e *env, fc faultCase, url string) {
+// assertFault checks the response and the samples of one request to a fault server. A
+// redirected request has, as in k6, a sample set for the 302 hop (a success) before the one
+// of the fault.
+func assertFault(t *testing.T, e *env, fc faultCase, url string, redirected bool) {
 	t.Helper()
 	assert.Equal(t, int64(fc.status), e.run(`res.status`).Export(), "status")
 	assert.Equal(t, int64(fc.code), e.run(`res.error_code`).Export(), "error_code")
@@ -103,12 +105,22 @@ func assertFault(t *testing.T, e *env, fc faultCase, url string) {
 		assert.Equal(t, "", e.run(`res.status_text + res.proto`).Export(), "no response head")
 		assert.Equal(t, int64(0), e.run(`Object.keys(res.headers).length`).Export(), "no headers")
 	}
+	hops := 1
+	if redirected {
+		hops = 2
+	}
 	reqs := e.vu.Rec.Of(metrics.HTTPReqs, nil)
-	require.Len(t, reqs, 1)
+	require.Len(t, reqs, hops)
 	failed := e.vu.Rec.Of(metrics.HTTPReqFailed, nil)
-	require.Len(t, failed, 1)
-	assert.Equal(t, 1.0, failed[0].Value, "http_req_failed")
-	tags := failed[0].Tags.Map()
+	require.Len(t, failed, hops)
+	if redirected {
+		assert.Equal(t, 0.0, failed[0].Value, "the 302 hop succeeded")
+		assert.Equal(t, "302", failed[0].Tags.Map()["status"])
+	}
+	last := failed[hops-1]
+	assert.Equal(t, 1.0, last.Value, "http_req_failed")
+	tags := last.Tags.Map()
+	assert.Equal(t, url, tags["url"], "the fault's sample names its own URL")
 	assert.Equal(t, strconv.Itoa(fc.status), tags["status"])
 	assert.Equal(t, strconv.Itoa(fc.code), tags["error_code"])
 	assert.Equal(t, "false", tags["expected_response"])

@@ -48,6 +48,14 @@ type prepared struct {
 	cookies   []*http.Cookie // params.cookies
 	client    http.Client    // used by execute
 	res       result         // what execute returns, allocated with the request
+
+	authDigest bool         // params.auth "digest"
+	digest     *digestCreds // set from the URL's user info when authDigest
+	// The hop in progress (see RoundTrip): its request and response head, and whether it was
+	// digest auth's challenge leg.
+	open       *http.Request
+	openResp   *http.Response
+	challenged bool
 }
 
 // checkRedirect follows up to p.redirects hops, then returns the last response (as k6). It
@@ -93,6 +101,9 @@ func (in *instance) prepare(method string, u, body, params goja.Value) *prepared
 	if req.URL.User != nil {
 		p.tagURL = redactURL(req.URL)
 	}
+	if p.authDigest {
+		in.takeDigestCreds(p, req)
+	}
 	req.Header = h
 	if p.host != "" {
 		req.Host = p.host
@@ -102,6 +113,21 @@ func (in *instance) prepare(method string, u, body, params goja.Value) *prepared
 	}
 	p.req = req
 	return p
+}
+
+// takeDigestCreds moves the URL's user and password into p.digest, so that no request
+// carries them as basic auth.
+func (in *instance) takeDigestCreds(p *prepared, req *http.Request) {
+	if req.URL.User == nil {
+		p.cancel(nil)
+		panic(in.rt.NewTypeError("http: params.auth \"digest\" needs the user and password in the URL (http://user:pass@host/)"))
+	}
+	pass, _ := req.URL.User.Password()
+	p.digest = &digestCreds{user: req.URL.User.Username(), pass: pass, host: req.URL.Host, body: p.reqBody}
+	if p.reqBody == nil {
+		p.digest.body = []byte(p.reqStr)
+	}
+	req.URL.User = nil
 }
 
 func wrapInvalidURL(err error) error {
@@ -117,12 +143,20 @@ type urlError struct{ err error }
 func (e *urlError) Error() string   { return "invalid URL: " + e.err.Error() }
 func (e *urlError) Unwrap() []error { return []error{errInvalidURL, e.err} }
 
+// redactURL masks the user info of a URL as k6 does: "****:****@" with a password,
+// "****@" without.
 func redactURL(u *url.URL) string {
 	c := *u
+	c.User = nil
+	s := c.String()
+	mask := "****@"
 	if _, has := u.User.Password(); has {
-		c.User = url.UserPassword(u.User.Username(), "****")
+		mask = "****:****@"
 	}
-	return c.String()
+	if i := strings.Index(s, "://"); i >= 0 {
+		return s[:i+3] + mask + s[i+3:]
+	}
+	return s
 }
 
 // urlArg reads a URL argument: a string or an http.url`...` value (which sets p.name).
@@ -222,8 +256,12 @@ func (in *instance) applyParam(p *prepared, h http.Header, key string, v goja.Va
 		}
 		p.jar = j.jar
 	case "auth":
-		if a := v.String(); a != "basic" && a != "" {
-			panic(rt.NewTypeError("http: params.auth %q is not supported by nnjs (use basic)", a))
+		switch a := v.String(); a {
+		case "basic", "":
+		case "digest":
+			p.authDigest = true
+		default:
+			panic(rt.NewTypeError("http: params.auth %q is not supported by nnjs (use basic or digest)", a))
 		}
 	case "compression":
 		if v.String() != "" {

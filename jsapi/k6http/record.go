@@ -16,6 +16,7 @@ const maxCachedTagSets = 2048
 type tagKey struct {
 	base                                    *metrics.Tags
 	method, url, name, proto, errMsg, extra string
+	tlsVersion                              string
 	status, code                            int
 	expected                                int8 // -1: callback disabled
 }
@@ -48,6 +49,9 @@ func buildTags(k tagKey, user map[string]string) *metrics.Tags {
 	m["status"] = strconv.Itoa(k.status)
 	if k.proto != "" {
 		m["proto"] = k.proto
+	}
+	if k.tlsVersion != "" {
+		m["tls_version"] = k.tlsVersion
 	}
 	if k.code != 0 {
 		m["error_code"] = strconv.Itoa(k.code)
@@ -87,29 +91,55 @@ func (in *instance) finish(p *prepared, r *result) goja.Value {
 	return in.rt.NewDynamicObject(&response{in: in, p: p, r: r})
 }
 
-// record emits the k6 HTTP metrics of one request.
+// record emits the k6 HTTP metrics of one request: a sample set per hop (redirects, digest
+// auth's challenge), as k6 does, then the final one; the wire bytes once, for all hops.
 func (in *instance) record(p *prepared, r *result) {
 	cb := in.callback
 	if p.cbSet {
 		cb = p.cb
 	}
-	k := tagKey{base: in.vu.Tags(), method: p.method, url: p.tagURL, name: p.tagURL,
+	base := in.vu.Tags()
+	for i := range r.hops {
+		h := &r.hops[i]
+		k := tagKey{base: base, method: h.method, url: h.url, name: h.url, extra: p.userKey,
+			status: h.status, proto: h.proto, tlsVersion: tlsVersion(h.tls), expected: -1}
+		if h.status >= 400 {
+			k.code = codeHTTPStatusOffset + h.status
+		}
+		in.emit(p, k, cb, &h.timings, h.challenge)
+	}
+	k := tagKey{base: base, method: p.method, url: p.tagURL, name: p.tagURL,
 		extra: p.userKey, status: r.status(), code: r.code, errMsg: r.msg, expected: -1}
-	if p.name != "" {
-		k.name, k.url = p.name, p.name // as k6 ≥ 0.41: a set name replaces url too
+	if r.last != nil && r.last.URL != p.req.URL { // redirected: the final hop's own URL and method
+		k.url, k.method = cleanURL(r.last), r.last.Method
+		k.name = k.url
 	}
 	if r.resp != nil {
-		k.proto = r.resp.Proto
+		k.proto, k.tlsVersion = r.resp.Proto, tlsVersion(r.resp.TLS)
+	}
+	in.emit(p, k, cb, &r.timings, false)
+	if r.sent > 0 || r.recv > 0 {
+		rec, m := in.vu.Recorder(), &in.metrics
+		rec.Add(m.sent, base, float64(r.sent))
+		rec.Add(m.received, base, float64(r.recv))
+	}
+}
+
+// emit records the sample set of one hop. A digest challenge (a 401 answered by a second
+// request) is an expected response whatever the callback says.
+func (in *instance) emit(p *prepared, k tagKey, cb *statusSet, t *Timings, challenge bool) {
+	if p.name != "" {
+		k.name, k.url = p.name, p.name // as k6 ≥ 0.41: a set name replaces url too
 	}
 	failed := 0.0
 	if cb != nil {
 		k.expected = 1
-		if !cb.expected(k.status) {
+		if !challenge && !cb.expected(k.status) {
 			k.expected, failed = 0, 1
 		}
 	}
 	tags := in.tags.get(k, p.userTags)
-	rec, m, t := in.vu.Recorder(), &in.metrics, &r.timings
+	rec, m := in.vu.Recorder(), &in.metrics
 	rec.Add(m.reqs, tags, 1)
 	rec.Add(m.duration, tags, t.Duration)
 	rec.Add(m.blocked, tags, t.Blocked)
@@ -120,9 +150,5 @@ func (in *instance) record(p *prepared, r *result) {
 	rec.Add(m.receiving, tags, t.Receiving)
 	if cb != nil {
 		rec.Add(m.failed, tags, failed)
-	}
-	if r.sent > 0 || r.recv > 0 {
-		rec.Add(m.sent, k.base, float64(r.sent))
-		rec.Add(m.received, k.base, float64(r.recv))
 	}
 }

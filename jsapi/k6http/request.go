@@ -29,6 +29,7 @@ type result struct {
 	sent    int64
 	recv    int64
 	remote  *net.TCPAddr // nil when no connection was made
+	hops    []hop        // the round trips before the final one (redirects, digest challenge)
 }
 
 // status returns the HTTP status, or 0 after a transport or body error.
@@ -49,13 +50,14 @@ func execute(p *prepared) *result {
 	tr := p.tr
 	tr.begin()
 	client := &p.client // part of p: one allocation less per request
-	*client = http.Client{Transport: p.transport, Jar: p.jar, CheckRedirect: p.checkRedirect}
+	*client = http.Client{Transport: p, Jar: p.jar, CheckRedirect: p.checkRedirect}
 	if p.timeout > 0 {
 		tr.arm(p.timeout, &p.cancel)
 	}
 	r := &p.res
 	r.last = p.req
 	resp, err := client.Do(p.req)
+	p.finalHop()
 	if err == nil {
 		r.last = resp.Request
 		if err = readBody(resp, p.respType, r); err == nil {
