@@ -36,6 +36,10 @@ func (a *app) inspectCmd(args []string) int {
 		return code
 	}
 	vars, err := a.scriptEnv(envFile, env)
+	var layer options.Options
+	if err == nil {
+		layer, err = envLayer(a.lookupEnv)
+	}
 	var src []byte
 	if err == nil {
 		src, err = a.scriptSource(fs.Arg(0))
@@ -43,7 +47,7 @@ func (a *app) inspectCmd(args []string) int {
 	if err != nil {
 		return a.fail("inspect", exitErr(exitInvalidConfig, err))
 	}
-	s, err := loadScript(a.ctx, fs.Arg(0), src, vars, options.Options{}, dbFlagsRun{}, nil)
+	s, err := loadScript(a.ctx, fs.Arg(0), src, vars, layer, dbFlagsRun{}, nil)
 	if err != nil {
 		return a.fail("inspect", err)
 	}

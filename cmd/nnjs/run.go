@@ -12,6 +12,7 @@ import (
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/executor"
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/internal/report"
 	"github.com/nnprotect/nnjs/internal/runrecord"
 	"github.com/nnprotect/nnjs/jsapi"
@@ -29,7 +30,14 @@ func (a *app) runCmd(args []string) int {
 	if code, done := a.parseArgs(fs, args, 1, "SCRIPT"); done {
 		return code
 	}
+	f.applyEnv(fs, a.lookupEnv)
 	cli, err := f.options(fs)
+	if err == nil {
+		// k6's precedence: defaults < script options < K6_*/NNJS_* variables < flags.
+		var env options.Options
+		env, err = envLayer(a.lookupEnv)
+		cli = env.Apply(cli)
+	}
 	if err == nil {
 		f.outs, err = parseOutputs(f.out)
 	}
@@ -104,7 +112,7 @@ func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
 	r.engine, err = engine.New(engine.Config{
 		Runner: r.runner, Scenarios: executor.Scenarios(s.scenarios), Options: s.opts,
 		Registry: s.registry, NewRecorder: r.collector.Recorder,
-		NoSetup: f.noSetup, NoTeardown: f.noTeardown,
+		NoSetup: s.opts.NoSetup != nil && *s.opts.NoSetup, NoTeardown: s.opts.NoTeardown != nil && *s.opts.NoTeardown,
 		Started:         r.collector.MarkStart,
 		BeforeScenarios: func(ctx context.Context) error { return r.db.beforeLoad(ctx, r.collector.Recorder(0)) },
 	})

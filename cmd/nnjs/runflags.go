@@ -166,6 +166,12 @@ func (f *runFlags) options(fs *pflag.FlagSet) (options.Options, error) {
 			return o, fmt.Errorf("--summary-trend-stats: %w", err)
 		}
 	}
+	if fs.Changed("no-setup") {
+		o.NoSetup = &f.noSetup
+	}
+	if fs.Changed("no-teardown") {
+		o.NoTeardown = &f.noTeardown
+	}
 	if fs.Changed("execution-segment") {
 		o.ExecutionSegment = f.segment
 	}

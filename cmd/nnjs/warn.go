@@ -18,8 +18,8 @@ var nnjsOptionKeys = []string{"db", "integrity"}
 // a warning, so a k6 script runs unchanged.
 var k6OnlyOptionKeys = []string{
 	"blacklistIPs", "blockHostnames", "cloud", "consoleOutput", "dns", "ext", "hosts", "httpDebug",
-	"linger", "localIPs", "metricSamplesBufferSize", "minIterationDuration", "noSetup",
-	"noTeardown", "noUsageReport", "paused", "rps", "systemTags", "tlsAuth", "tlsCipherSuites",
+	"linger", "localIPs", "metricSamplesBufferSize", "minIterationDuration",
+	"noUsageReport", "paused", "rps", "systemTags", "tlsAuth", "tlsCipherSuites",
 	"tlsVersion",
 }
 

@@ -24,6 +24,9 @@ type Options struct {
 
 	SetupTimeout    *Duration `json:"setupTimeout,omitempty"`
 	TeardownTimeout *Duration `json:"teardownTimeout,omitempty"`
+	// NoSetup and NoTeardown skip setup() and teardown() (k6's noSetup, noTeardown).
+	NoSetup    *bool `json:"noSetup,omitempty"`
+	NoTeardown *bool `json:"noTeardown,omitempty"`
 
 	SummaryTrendStats []string `json:"summaryTrendStats,omitempty"`
 	SummaryTimeUnit   string   `json:"summaryTimeUnit,omitempty"`
