@@ -119,8 +119,12 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// parseArgs parses flags and expects exactly nargs positional arguments named what. done is
-// true when the command must return code now (help shown or bad arguments).
+// anyArgs tells parseArgs that the command checks its positional arguments itself.
+const anyArgs = -1
+
+// parseArgs parses flags and expects exactly nargs positional arguments named what (any
+// number for anyArgs). done is true when the command must return code now (help shown or bad
+// arguments).
 func (a *app) parseArgs(fs *pflag.FlagSet, args []string, nargs int, what string) (code int, done bool) {
 	err := fs.Parse(args)
 	switch {
@@ -129,7 +133,7 @@ func (a *app) parseArgs(fs *pflag.FlagSet, args []string, nargs int, what string
 	case err != nil:
 		fmt.Fprintf(a.stderr, "nnjs %s: %v (see 'nnjs %s --help')\n", fs.Name(), err, fs.Name())
 		return exitInvalidConfig, true
-	case fs.NArg() != nargs:
+	case nargs != anyArgs && fs.NArg() != nargs:
 		fmt.Fprintf(a.stderr, "nnjs %s: want %s, got %d arguments (see 'nnjs %s --help')\n", fs.Name(), what, fs.NArg(), fs.Name())
 		return exitInvalidConfig, true
 	}

@@ -165,22 +165,7 @@ func (rp *reporting) close() {
 // writeReportFile writes the page to path through a temporary file, so a reader never sees
 // half a report.
 func writeReportFile(path string, d *report.Data) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".nnjs-report-*.html")
-	if err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := report.WriteHTML(tmp, d); err != nil {
-		tmp.Close()
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("report %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := writeFileAtomic(path, func(f *os.File) error { return report.WriteHTML(f, d) }); err != nil {
 		return fmt.Errorf("report %s: %w", path, err)
 	}
 	return nil

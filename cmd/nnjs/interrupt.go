@@ -18,6 +18,7 @@ type interrupts struct {
 	mu   sync.Mutex
 	base context.CancelCauseFunc
 	hit  bool   // the base context was cancelled by a signal
+	got  bool   // a signal was received
 	cur  *phase // the running phase, nil between phases
 	w    io.Writer
 	exit func(int)
@@ -45,6 +46,7 @@ func (in *interrupts) loop(sigs <-chan os.Signal) {
 func (in *interrupts) signal(sig os.Signal) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	in.got = true
 	cause := fmt.Errorf("%v signal received", sig)
 	switch p := in.cur; {
 	case p != nil && !p.hit:
@@ -59,6 +61,16 @@ func (in *interrupts) signal(sig os.Signal) {
 		fmt.Fprintln(in.w, "nnjs: second signal, exiting now")
 		in.exit(exitSignal)
 	}
+}
+
+// received reports whether a signal has been received (false for a nil *interrupts).
+func (in *interrupts) received() bool {
+	if in == nil {
+		return false
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.got
 }
 
 // enter starts a phase under parent: the returned context is cancelled by the phase's first

@@ -9,10 +9,13 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/spf13/pflag"
+
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/executor"
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/engine/threshold"
 	"github.com/nnprotect/nnjs/internal/report"
 	"github.com/nnprotect/nnjs/internal/runrecord"
 	"github.com/nnprotect/nnjs/jsapi"
@@ -27,10 +30,31 @@ const defaultPostLoadTimeout = 2 * time.Minute
 func (a *app) runCmd(args []string) int {
 	fs, f := newRunFlags(a)
 	fs.Usage = func() { fmt.Fprint(a.stdout, runHelp, fs.FlagUsages()) }
-	if code, done := a.parseArgs(fs, args, 1, "SCRIPT"); done {
+	if code, done := a.parseArgs(fs, args, anyArgs, "SCRIPT"); done {
 		return code
 	}
+	if f.suite != "" || fs.NArg() > 1 || isDir(fs.Arg(0)) {
+		return a.runSuite(fs, f)
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(a.stderr, "nnjs run: want SCRIPT, got %d arguments (see 'nnjs run --help')\n", fs.NArg())
+		return exitInvalidConfig
+	}
 	f.applyEnv(fs, a.lookupEnv)
+	if err := f.checkSuiteFlags(); err != nil {
+		return a.fail("run", exitErr(exitInvalidConfig, err))
+	}
+	o := a.runScript(fs, f, fs.Arg(0))
+	if f.junit != "" {
+		return a.writeJUnit(f.junit, []*outcome{o}, o.code)
+	}
+	return o.code
+}
+
+// runScript runs one script with its flags: options, outputs and environment are checked
+// and the script is compiled before any load. Errors are printed; the outcome carries them.
+func (a *app) runScript(fs *pflag.FlagSet, f *runFlags, path string) *outcome {
+	o := &outcome{name: path, script: path, start: time.Now()}
 	cli, err := f.options(fs)
 	if err == nil {
 		// k6's precedence: defaults < script options < K6_*/NNJS_* variables < flags.
@@ -50,19 +74,20 @@ func (a *app) runCmd(args []string) int {
 	}
 	var src []byte
 	if err == nil {
-		src, err = a.scriptSource(fs.Arg(0))
+		src, err = a.scriptSource(path)
 	}
 	if err != nil {
-		return a.fail("run", exitErr(exitInvalidConfig, err))
+		return o.failed(a.fail("run", exitErr(exitInvalidConfig, err)), err)
 	}
 	ctx, leave := a.interrupts.enter(a.ctx, "stopping: the script's init code is interrupted")
-	s, err := loadScript(ctx, fs.Arg(0), src, env, cli, f.db, f.scenarios)
+	s, err := loadScript(ctx, path, src, env, cli, f.db, f.scenarios)
 	leave()
 	if err != nil {
-		return a.fail("run", err)
+		return o.failed(a.fail("run", err), err)
 	}
 	warnOptions(a.stderr, s.opts)
-	return a.execute(s, f)
+	a.execute(s, f, o)
+	return o
 }
 
 // execution is one run of a script. It owns what the run opens (the scripts' HTTP and SQL
@@ -88,6 +113,10 @@ type execution struct {
 	// timeline is its time series once the load ended.
 	rp       *reporting
 	timeline *report.Timeline
+	// final and results are the last snapshot and the thresholds judged on it, once the run
+	// is judged.
+	final   *metrics.Snapshot
+	results threshold.Results
 }
 
 // newExecution builds the run's clients, runner and engine; nothing connects yet.
@@ -131,14 +160,17 @@ func (r *execution) close() {
 	}
 }
 
-func (a *app) execute(s *script, f *runFlags) int {
+// execute runs the compiled script and records how it ended in o.
+func (a *app) execute(s *script, f *runFlags, o *outcome) {
 	r, err := a.newExecution(s, f)
 	defer r.close()
 	if err != nil {
-		return a.fail("run", err)
+		o.failed(a.fail("run", err), err)
+		return
 	}
 	if r.rp, err = newReporting(a, f, s.path); err != nil {
-		return a.fail("run", exitErr(exitInvalidConfig, err))
+		o.failed(a.fail("run", exitErr(exitInvalidConfig, err)), err)
+		return
 	}
 	if !f.quiet {
 		writePlan(a.stderr, s, r.engine.MaxVUs())
@@ -146,14 +178,15 @@ func (a *app) execute(s *script, f *runFlags) int {
 	if err := r.db.connect(a.ctx); err != nil {
 		r.verdict.fail(exitDatabase, err, "database: cannot use it before the load")
 		r.verdict.writeErrors(a.stderr)
-		return exitDatabase
+		o.record(r, exitDatabase)
+		return
 	}
 	if r.record, err = a.newRecord(s, r.start); err != nil {
 		return a.fail("run", exitErr(exitInvalidConfig, err))
 	}
 	r.recordDatabases(a.ctx)
 	runErr := r.load(a)
-	return r.finish(a, runErr)
+	o.record(r, r.finish(a, runErr))
 }
 
 // load runs the engine (VU init, setup, the scenarios, teardown) with its loops: metrics
@@ -209,6 +242,7 @@ func (r *execution) stopNotice() string {
 func (r *execution) finish(a *app, runErr error) int {
 	snap := r.collector.Snapshot()
 	res := r.script.thresholds.Evaluate(snap)
+	r.final, r.results = snap, res
 	r.judgeRun(runErr)
 	r.judgeThresholds(res, runErr)
 	if r.db.monitor != nil {

@@ -16,6 +16,7 @@ import (
 )
 
 const runHelp = `Usage: nnjs run [flags] SCRIPT
+       nnjs run [flags] SCRIPT|DIR... | --suite FILE
 
 Run a load test script (JavaScript or TypeScript, k6 script model). SCRIPT "-" reads the
 script from stdin (imports resolve from the current directory).
@@ -26,6 +27,18 @@ script from stdin (imports resolve from the current directory).
   nnjs run -s 30s:20 -s 1m:20 -s 10s:0 s.js  # ramp to 20 VUs, hold, ramp down
   nnjs run -e TARGET=http://127.0.0.1:8080 --summary-export out.json script.js
   nnjs run - < script.js
+  nnjs run --junit junit.xml a.js b.js scenarios/  # a suite: one script after another
+  nnjs run --suite suite.json --fail-fast
+
+Several scripts, a directory (its *.js and *.ts files in name order) or --suite FILE run
+as a suite: each script's summary, then a table of them all. Flags on the command line
+apply to every script; a suite file's entries layer their own env and flags on top:
+  [{"name": "smoke", "script": "smoke.js", "env": {"TARGET": "http://127.0.0.1:8080"},
+    "flags": ["-u", "5", "-d", "10s"]}]
+In a suite, each output file named on the command line (--summary-export, --report,
+--out) gets the script's name before its extension (out.json: out-smoke.json); --report's
+own path is an index of the scripts' reports. The suite exits 0 when every script did,
+105 when a signal stopped it, else with the first failing script's code.
 
 Flags override the script's options (as in k6): -u/-d/-i/-s replace the script's
 scenarios. The process environment, --env-file and -e are visible in __ENV (-e wins).
@@ -70,6 +83,9 @@ type runFlags struct {
 	report          string        // --report FILE.html
 	dashboard       string        // --dashboard ADDR
 	dashboardHold   time.Duration // --dashboard-hold
+	suite           string        // --suite FILE
+	failFast        bool          // --fail-fast
+	junit           string        // --junit FILE
 }
 
 func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
@@ -94,6 +110,9 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.StringVar(&f.dashboard, "dashboard", "", "serve the report live on ADDR during the run (--dashboard alone: "+defaultDashboard+"; --dashboard=HOST:PORT elsewhere)")
 	fs.Lookup("dashboard").NoOptDefVal = defaultDashboard
 	fs.DurationVar(&f.dashboardHold, "dashboard-hold", 0, "keep serving the final report on the dashboard this long after the run (e.g. 10m; Ctrl-C stops it)")
+	fs.StringVar(&f.suite, "suite", "", "run the scripts of this suite file (JSON list of {name, script, env, flags}) one after another")
+	fs.BoolVar(&f.failFast, "fail-fast", false, "in a suite, stop at the first script that does not exit 0")
+	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report (a testsuite per script, a testcase per threshold and integrity check) to FILE")
 	fs.StringVar(&f.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6 summary-export format) to FILE")
 	fs.BoolVar(&f.noSummary, "no-summary", false, "do not print the end-of-test summary nor call handleSummary (--summary-export and --out are still written)")
 	fs.StringVar(&f.trendStats, "summary-trend-stats", "", "trend stats in the summary (default avg,min,med,max,p(90),p(95))")
@@ -116,6 +135,17 @@ func (f *runFlags) checkOutputPaths() error {
 	if f.postLoadTimeout <= 0 {
 		return fmt.Errorf("--post-load-timeout: %s must be positive", f.postLoadTimeout)
 	}
+	paths := f.outputPaths()
+	for _, flag := range slices.Sorted(maps.Keys(paths)) {
+		if err := checkWritable(flag, paths[flag]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// outputPaths returns the files the run writes by flag ("--summary-export ": path).
+func (f *runFlags) outputPaths() map[string]string {
 	paths := f.outs.paths()
 	if f.summaryExport != "" {
 		paths["--summary-export "] = f.summaryExport
@@ -123,12 +153,7 @@ func (f *runFlags) checkOutputPaths() error {
 	if f.report != "" {
 		paths["--report "] = f.report
 	}
-	for _, flag := range slices.Sorted(maps.Keys(paths)) {
-		if err := checkWritable(flag, paths[flag]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return paths
 }
 
 // options turns the flags the user set into an options layer that goes over the script's.
