@@ -143,7 +143,8 @@ func integrityCases(o *outcome) []junit.Case {
 	return out
 }
 
-// junitProperties are the script's exit code, checks and key figures.
+// junitProperties are the script's exit code, checks, key figures and run record (its
+// headline fields, then the whole record as JSON under "run", as in the summary export).
 func junitProperties(o *outcome) []junit.Property {
 	ps := []junit.Property{
 		{Name: "script", Value: o.script},
@@ -154,8 +155,11 @@ func junitProperties(o *outcome) []junit.Property {
 		ps = append(ps, junit.Property{Name: "checks_passed", Value: strconv.FormatUint(o.checks.passed, 10)},
 			junit.Property{Name: "checks_failed", Value: strconv.FormatUint(o.checks.failed, 10)})
 	}
-	for _, f := range o.figures {
+	for _, f := range append(o.figures, o.recordFields...) {
 		ps = append(ps, junit.Property{Name: f.name, Value: f.value})
+	}
+	if o.record != nil {
+		ps = append(ps, junit.Property{Name: "run", Value: string(o.record)})
 	}
 	return ps
 }

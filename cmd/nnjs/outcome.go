@@ -32,6 +32,10 @@ type outcome struct {
 	integrity          *integrity.Report
 	integrityNotJudged string
 	figures            []keyFigure
+	// record is the run record as JSON, the same bytes as in the run's other outputs (nil
+	// when the run stopped before it was made); recordFields are its headline fields.
+	record       []byte
+	recordFields []keyFigure
 }
 
 // checkCounts are the passes and failures of the script's check() calls.
@@ -46,13 +50,18 @@ func (o *outcome) failed(code int, err error) *outcome {
 	return o
 }
 
-// record takes what the judged run r found, and its exit code.
-func (o *outcome) record(r *execution, code int) {
+// judge takes what the judged run r found, and its exit code.
+func (o *outcome) judge(r *execution, code int) {
 	o.code, o.took, o.judged = code, time.Since(o.start), true
 	o.verdict = r.verdict
 	o.results = r.results
 	o.integrityAsked = r.db.integrity != nil
 	o.integrity, o.integrityNotJudged = r.report.integrity, r.report.notJudged
+	if r.record != nil {
+		o.record, _ = r.recordJSON() // a Record always marshals; the other outputs say so if not
+		o.recordFields = []keyFigure{{"run.id", r.record.ID}, {"nnjs.version", r.record.NNJS.Version},
+			{"nnjs.revision", r.record.NNJS.Revision}, {"host", r.record.Host}, {"script.sha256", r.record.Script.SHA256}}
+	}
 	if r.final == nil { // the database was unusable before the load
 		return
 	}

@@ -178,15 +178,16 @@ func (a *app) execute(s *script, f *runFlags, o *outcome) {
 	if err := r.db.connect(a.ctx); err != nil {
 		r.verdict.fail(exitDatabase, err, "database: cannot use it before the load")
 		r.verdict.writeErrors(a.stderr)
-		o.record(r, exitDatabase)
+		o.judge(r, exitDatabase)
 		return
 	}
 	if r.record, err = a.newRecord(s, r.start); err != nil {
-		return a.fail("run", exitErr(exitInvalidConfig, err))
+		o.failed(a.fail("run", exitErr(exitInvalidConfig, err)), err)
+		return
 	}
 	r.recordDatabases(a.ctx)
 	runErr := r.load(a)
-	o.record(r, r.finish(a, runErr))
+	o.judge(r, r.finish(a, runErr))
 }
 
 // load runs the engine (VU init, setup, the scenarios, teardown) with its loops: metrics
