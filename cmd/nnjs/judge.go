@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,7 +75,11 @@ func (r *execution) judgeRun(runErr error) {
 }
 
 // judgeThresholds records the thresholds' outcome; a threshold with abortOnFail that stopped
-// the run is named.
+// the run is named. As in k6, a threshold whose metric got no samples is judged on 0 when its
+// aggregation has a value (count, trend statistics) and passes unjudged when it has none (the
+// rate of an empty Rate): those are listed as not judged. Crossed thresholds in a run that
+// ended without error carry k6's error, "thresholds on metrics '...' have been crossed",
+// printed after the summary.
 func (r *execution) judgeThresholds(res threshold.Results, runErr error) {
 	if len(res) == 0 {
 		return
@@ -81,34 +87,35 @@ func (r *execution) judgeThresholds(res threshold.Results, runErr error) {
 	var ta *thresholdAbort
 	aborted := errors.As(runErr, &ta)
 	failed := res.Failures()
+	var unjudged []string
+	onZero := 0
+	for _, t := range res {
+		switch {
+		case t.Empty && math.IsNaN(t.Observed):
+			unjudged = append(unjudged, fmt.Sprintf("'%s' on %s", t.Threshold.Expr.Source, t.Threshold.Name))
+		case t.Empty:
+			onZero++
+		}
+	}
+	if len(unjudged) > 0 {
+		r.verdict.notJudged("thresholds not judged, no samples (they pass, as in k6): %s", strings.Join(unjudged, ", "))
+	}
 	if len(failed) == 0 && !aborted {
-		empty := 0
-		for _, t := range res {
-			if t.Empty {
-				empty++
-			}
+		if len(unjudged) == len(res) {
+			return
 		}
 		note := ""
-		if empty > 0 {
-			note = fmt.Sprintf(" (%d on metrics with no samples)", empty)
+		if onZero > 0 {
+			note = fmt.Sprintf(" (%d on metrics with no samples, judged on 0 as in k6)", onZero)
 		}
-		r.verdict.pass("thresholds: %d of %d passed%s", len(res), len(res), note)
+		r.verdict.pass("thresholds: %d of %d passed%s", len(res)-len(unjudged), len(res)-len(unjudged), note)
 		return
 	}
-	var names []string
-	for i, t := range failed {
-		if i == 3 {
-			names = append(names, fmt.Sprintf("and %d more", len(failed)-3))
-			break
-		}
-		name := fmt.Sprintf("'%s' on %s", t.Threshold.Expr.Source, t.Threshold.Name)
-		if t.Partial {
-			name += " (not judged: series limit)"
-		}
-		names = append(names, name)
-	}
-	text := fmt.Sprintf("thresholds crossed: %d of %d: %s", len(failed), len(res), strings.Join(names, ", "))
+	text := fmt.Sprintf("thresholds crossed: %d of %d: %s", len(failed), len(res), failedNames(failed))
 	var err error
+	if runErr == nil { // as in k6, a run that stopped on an error prints only that error
+		err = &thresholdsCrossed{metrics: crossedMetrics(failed)}
+	}
 	if aborted {
 		if len(failed) == 0 {
 			text = "thresholds: all pass at the end"
@@ -117,6 +124,45 @@ func (r *execution) judgeThresholds(res threshold.Results, runErr error) {
 		err = ta
 	}
 	r.verdict.fail(exitThresholds, err, "%s", text)
+}
+
+// failedNames names the first three failed thresholds and counts the others.
+func failedNames(failed threshold.Results) string {
+	var names []string
+	for i, t := range failed {
+		if i == 3 {
+			names = append(names, fmt.Sprintf("and %d more", len(failed)-3))
+			break
+		}
+		name := fmt.Sprintf("'%s' on %s", t.Threshold.Expr.Source, t.Threshold.Name)
+		switch {
+		case t.Partial:
+			name += " (not judged: series limit)"
+		case t.Empty:
+			name += " (no samples, judged on 0 as in k6)"
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// crossedMetrics returns the sorted, distinct (sub-)metric names of failed thresholds.
+func crossedMetrics(failed threshold.Results) []string {
+	var out []string
+	for _, t := range failed {
+		if !slices.Contains(out, t.Threshold.Name) {
+			out = append(out, t.Threshold.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// thresholdsCrossed is k6's end-of-run error for crossed thresholds, printed last.
+type thresholdsCrossed struct{ metrics []string }
+
+func (e *thresholdsCrossed) Error() string {
+	return fmt.Sprintf("thresholds on metrics '%s' have been crossed", strings.Join(e.metrics, ", "))
 }
 
 // checkIntegrity runs the integrity checks in their own phase: bounded by --post-load-timeout

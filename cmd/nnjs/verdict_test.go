@@ -42,9 +42,32 @@ export default function () {}
 `)
 	r := nnjs(t.Context(), nil, "run", "-q", "--no-color", script)
 	assert.Equal(t, exitOK, r.code, r.stderr)
-	assert.Contains(t, r.stdout, "✓ 'rate<0.01' no samples")
-	assert.Contains(t, r.stdout, "VERDICT: PASSED, exit code 0")
-	assert.Contains(t, r.stdout, "✓ thresholds: 1 of 1 passed (1 on metrics with no samples)")
+	assert.Contains(t, r.stdout, "✓ 'rate<0.01' no samples: not judged, passes as in k6")
+	assert.Contains(t, r.stdout, "VERDICT: exit code 0; not everything was judged")
+	assert.Contains(t, r.stdout, "- thresholds not judged, no samples (they pass, as in k6): 'rate<0.01' on http_req_failed")
+	assert.NotContains(t, r.stdout, "✓ thresholds:")
+}
+
+// TestThresholdsOnEmptyMetrics: as in k6, an empty trend or counter is judged on 0 and an empty
+// Rate passes unjudged; the verdict says which, and the run ends with k6's line naming the
+// crossed thresholds' metrics.
+func TestThresholdsOnEmptyMetrics(t *testing.T) {
+	t.Parallel()
+	script := scriptFile(t, "s.js", `import { Trend } from 'k6/metrics';
+const t = new Trend('my_trend');
+export const options = { iterations: 2, thresholds: {
+  checks: ['rate>0.99'], my_trend: ['p(95)<500', 'max>1'], dropped_iterations: ['count==0'], iterations: ['count>5'] } };
+export default function () {}
+`)
+	r := nnjs(t.Context(), nil, "run", "-q", "--no-color", script)
+	assert.Equal(t, exitThresholds, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "✓ 'rate>0.99' no samples: not judged, passes as in k6")
+	assert.Contains(t, r.stdout, "✓ 'p(95)<500' no samples: judged on p(95)=0 as in k6")
+	assert.Contains(t, r.stdout, "✗ 'max>1' no samples: judged on max=0 as in k6")
+	assert.Contains(t, r.stdout, "✓ 'count==0' no samples: judged on count=0 as in k6")
+	assert.Contains(t, r.stdout, "✗ thresholds crossed: 2 of 5: 'count>5' on iterations, 'max>1' on my_trend (no samples, judged on 0 as in k6) (exit 99)")
+	assert.Contains(t, r.stdout, "- thresholds not judged, no samples (they pass, as in k6): 'rate>0.99' on checks")
+	assert.Equal(t, "nnjs run: thresholds on metrics 'iterations, my_trend' have been crossed", strings.TrimSpace(r.stderr))
 }
 
 // closedPort returns a loopback address nothing listens on.

@@ -99,10 +99,14 @@ func (t *textWriter) thresholdLine(src string, res ThresholdResult, m Metric) st
 	if res.Partial {
 		return mark + " " + quoted + " " + t.p.paint("not judged: the run outgrew the series limit and lost this sub-metric's samples", sgrCyan)
 	}
-	if res.NoSamples {
-		return mark + " " + quoted + " " + t.p.paint("no samples", sgrCyan)
-	}
 	agg := aggOf(src)
+	if res.NoSamples && (res.Observed == nil || math.IsNaN(*res.Observed)) {
+		return mark + " " + quoted + " " + t.p.paint("no samples: not judged, passes as in k6", sgrCyan)
+	}
+	if res.NoSamples {
+		value := formatValue(*res.Observed, m, t.r.Options.SummaryTimeUnit)
+		return mark + " " + quoted + " " + t.p.paint("no samples: judged on "+agg+"="+value+" as in k6", sgrCyan)
+	}
 	v, ok := m.Values[agg]
 	if res.Observed != nil && !math.IsNaN(*res.Observed) {
 		v, ok = *res.Observed, true

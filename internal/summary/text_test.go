@@ -45,7 +45,7 @@ func TestWriteTextThresholds(t *testing.T) {
 		"      {name:pay}\n      ✗ 'p(95)<300' p(95)=600ms\n",
 		"    http_req_failed\n    ✓ 'rate<0.1' rate=5.00%\n",
 		"    iterations\n    ✓ 'rate>0.1' rate=0.5/s\n",
-		"    dropped_iterations\n    ✓ 'count==0' no samples\n", // k6 evaluates it on 0
+		"    dropped_iterations\n    ✓ 'count==0' no samples: judged on count=0 as in k6\n",
 	} {
 		assert.Contains(t, block, want)
 	}
