@@ -26,9 +26,10 @@ func (r *execution) summaryData(a *app, snap *metrics.Snapshot, res threshold.Re
 	return rep, nil
 }
 
-// writeResults writes what needs nothing but the metrics (--out result=, --summary-export)
+// writeResults writes what needs nothing but the metrics (--out json=/csv=/result=, --summary-export)
 // right after the load, before any phase that can fail or hang.
 func (r *execution) writeResults(a *app, snap *metrics.Snapshot, res threshold.Results) {
+	r.closeStream(a.stderr)
 	if path := r.flags.outs.result; path != "" {
 		if err := writeResult(path, r.script.path, r.script.opts, snap, r.resultExtras(res)); err != nil {
 			r.verdict.fail(exitInvalidConfig, err, "--out result=%s was not written", path)

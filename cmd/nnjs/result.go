@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
@@ -12,6 +13,7 @@ import (
 	"github.com/nnprotect/nnjs/integrity"
 	"github.com/nnprotect/nnjs/internal/dbmon"
 	"github.com/nnprotect/nnjs/internal/report"
+	"github.com/nnprotect/nnjs/internal/stream"
 )
 
 // resultFormat names the version of the result file layout. Version 2 adds what the HTML
@@ -52,17 +54,30 @@ type resultExtras struct {
 
 // outputs are the parsed --out flags.
 type outputs struct {
-	result string // result=FILE
+	result string        // result=FILE
+	stream []stream.File // json=FILE, csv=FILE
 }
 
 // outputTypes lists the --out types nnjs knows, for the error message.
-const outputTypes = "result=FILE"
+const outputTypes = "result=FILE, json=FILE, csv=FILE (gzip when FILE ends in .gz)"
+
+// streamNames names the stream outputs for messages: "--out json=a.json, --out csv=b.csv".
+func (o outputs) streamNames() string {
+	var names []string
+	for _, f := range o.stream {
+		names = append(names, fmt.Sprintf("--out %s=%s", f.Format, f.Path))
+	}
+	return strings.Join(names, ", ")
+}
 
 // paths lists the files the outputs write, with the flag that names each.
 func (o outputs) paths() map[string]string {
 	m := map[string]string{}
 	if o.result != "" {
 		m["--out result="] = o.result
+	}
+	for _, f := range o.stream {
+		m["--out "+string(f.Format)+"="] = f.Path
 	}
 	return m
 }
@@ -76,6 +91,11 @@ func parseOutputs(vals []string) (outputs, error) {
 			return o, fmt.Errorf("--out %q: want TYPE=DESTINATION (allowed: %s)", v, outputTypes)
 		case typ == "result":
 			o.result = dest
+		case typ == string(stream.JSON) || typ == string(stream.CSV):
+			if slices.ContainsFunc(o.stream, func(f stream.File) bool { return string(f.Format) == typ }) {
+				return o, fmt.Errorf("--out %q: a second %s output (give one %s=FILE)", v, typ, typ)
+			}
+			o.stream = append(o.stream, stream.File{Format: stream.Format(typ), Path: dest})
 		default:
 			return o, fmt.Errorf("--out %q: unknown output type %q (allowed: %s)", v, typ, outputTypes)
 		}

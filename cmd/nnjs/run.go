@@ -18,6 +18,7 @@ import (
 	"github.com/nnprotect/nnjs/engine/threshold"
 	"github.com/nnprotect/nnjs/internal/report"
 	"github.com/nnprotect/nnjs/internal/runrecord"
+	"github.com/nnprotect/nnjs/internal/stream"
 	"github.com/nnprotect/nnjs/jsapi"
 )
 
@@ -99,6 +100,7 @@ type execution struct {
 	clients   *clients
 	db        *dbSide
 	collector *metrics.Collector
+	stream    *stream.Output // --out json=/csv= (nil without)
 	runner    *jsapi.Runner
 	engine    *engine.Engine
 	start     time.Time
@@ -122,7 +124,15 @@ type execution struct {
 // newExecution builds the run's clients, runner and engine; nothing connects yet.
 func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
 	r := &execution{script: s, flags: f, start: time.Now(), clients: newClients()}
-	r.collector = metrics.NewCollector(s.registry, metrics.CollectorConfig{MaxSeries: f.maxSeries})
+	var err error
+	if r.stream, err = openStream(f.outs.stream, s.opts.Thresholds); err != nil {
+		return r, exitErr(exitInvalidConfig, err)
+	}
+	cc := metrics.CollectorConfig{MaxSeries: f.maxSeries}
+	if r.stream != nil {
+		cc.Stream = r.stream
+	}
+	r.collector = metrics.NewCollector(s.registry, cc)
 	part, err := executor.PartFromOptions(s.opts) // validated in loadScript
 	if err != nil {
 		return r, exitErr(exitInvalidConfig, err)
@@ -153,6 +163,9 @@ func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
 
 // close releases what the run opened.
 func (r *execution) close() {
+	if r.stream != nil {
+		_ = r.stream.Close() // already closed after a load; this covers a run stopped before it
+	}
 	r.rp.close()
 	r.clients.close()
 	if r.db != nil {

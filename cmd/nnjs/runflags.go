@@ -103,7 +103,7 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.StringSliceVar(&f.scenarios, "scenario", nil, "run only these scenarios (repeatable, or a,b)")
 	fs.StringVar(&f.segment, "execution-segment", "", "run this part of every scenario, e.g. 1/3:2/3 (k6 execution segments)")
 	fs.StringVar(&f.segmentSeq, "execution-segment-sequence", "", "all the segments of the test, e.g. 0,1/3,2/3,1")
-	fs.StringArrayVarP(&f.out, "out", "o", nil, "also write results: result=FILE (exact aggregates for 'nnjs merge'), repeatable")
+	fs.StringArrayVarP(&f.out, "out", "o", nil, "also write results: result=FILE (exact aggregates for 'nnjs merge'), json=FILE or csv=FILE (every sample, k6's formats; .gz compresses), repeatable")
 	fs.StringVar(&f.db.monitorURL, "db-monitor", "", "sample this PostgreSQL database during the run (db_* metrics, lock waits, deadlocks)")
 	fs.StringVar(&f.db.integrityURL, "integrity", "", "take an integrity baseline before the load and run the integrity checks after it on this staging database")
 	fs.StringVar(&f.report, "report", "", "write the run's HTML report (one self-contained file, opens offline) to FILE.html")
