@@ -65,7 +65,7 @@ func TestRunRejectsUnknownOutput(t *testing.T) {
 	t.Parallel()
 	code, _, errOut := run(nil, "run", "--out", "influxdb=http://x", scriptFile(t, "script.js", mergeScript))
 	assert.Equal(t, exitInvalidConfig, code)
-	assert.Contains(t, errOut, `unknown output type "influxdb" (allowed: result=FILE)`)
+	assert.Contains(t, errOut, `unknown output type "influxdb" (allowed: result=FILE, json=FILE, csv=FILE`)
 }
 
 // TestMergeAddsVUsAcrossSegments: two 2-VU segments of a 4-VU test merge to vus_max 4, and
