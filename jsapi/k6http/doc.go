@@ -25,13 +25,17 @@
 // reader and writer goroutines. A small HTTP/1.1 RoundTripper (fastTransport) writes the
 // request and reads the response on the VU's own goroutine over a pooled connection, which
 // halves the CPU a loopback request costs (see bench/README.md). It keeps the transport's
-// behaviour: httptrace timings, transparent gzip, cancellation by the VU's context and
+// behaviour: httptrace timings, cancellation by the VU's context and
 // params.timeout, a retry on a fresh connection when an idle one was closed by the server
 // (idempotent requests; an idle connection is probed first when it is older than a second,
 // or whatever its age before a request that cannot be retried, such as a POST). https,
 // proxies, Expect: 100-continue and noConnectionReuse use the shared http.Transport. On both
 // paths a host keeps at most Config.MaxIdleConnsPerHost idle connections, and one idle for
 // Config.IdleConnTimeout (90s) is closed, whether or not another request comes.
+//
+// Compression: as in k6, no Accept-Encoding is added; a body whose Content-Encoding is gzip,
+// deflate, br or zstd is decoded whoever asked for it (the header stays), and
+// params.compression encodes the request body.
 //
 // Failed requests: a request succeeds only when its whole response arrived. A transport error,
 // or a body cut by a reset, a timeout or a truncation, gives status 0 with k6's error and

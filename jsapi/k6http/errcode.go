@@ -28,6 +28,7 @@ const (
 	codeTLSHeader        = 1301
 	codeX509UnknownAuth  = 1310
 	codeX509Hostname     = 1311
+	codeDecompress       = 1701
 	codeHTTPStatusOffset = 1000
 )
 
@@ -83,6 +84,8 @@ func classifyKnown(err error) (int, string, bool) {
 		return codeX509Hostname, "x509: certificate doesn't match hostname", true
 	case tls.RecordHeaderError:
 		return codeTLSHeader, e.Error(), true
+	case *decompressError:
+		return codeDecompress, e.Error(), true
 	}
 	return 0, "", false
 }

@@ -2,7 +2,6 @@ package k6http
 
 import (
 	"bufio"
-	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -24,7 +23,7 @@ const probeAfter = time.Second
 // and write goroutines and the channel hand-offs between them, which cost more CPU than the
 // syscalls on a fast loopback target. Everything else (https, proxies, Expect: 100-continue,
 // no connection reuse) goes to the wrapped http.Transport. It keeps http.Transport's
-// observable behaviour: httptrace hooks, transparent gzip, context cancellation, and a retry
+// observable behaviour: httptrace hooks, context cancellation, and a retry
 // on a fresh connection when a reused one turns out closed before any response byte.
 //
 // It is safe for concurrent use.
@@ -129,7 +128,7 @@ func (t *fastTransport) try(req *http.Request, key string) (_ *http.Response, re
 		trace.GotConn(info)
 	}
 	stop := context.AfterFunc(ctx, c.expire)
-	resp, err := c.roundTrip(req, trace, !t.fallback.DisableCompression)
+	resp, err := c.roundTrip(req, trace)
 	if err != nil {
 		stop()
 		_ = c.conn.Close()
@@ -146,9 +145,6 @@ func (t *fastTransport) try(req *http.Request, key string) (_ *http.Response, re
 		return resp, false, nil
 	}
 	resp.Body = b
-	if resp.Uncompressed {
-		resp.Body = &gzipBody{body: b}
-	}
 	return resp, false, nil
 }
 
@@ -176,21 +172,12 @@ func headerHasClose(h http.Header) bool {
 	return false
 }
 
-var gzipAccept = []string{"gzip"}
-
 // roundTrip writes req and reads the response head. The WroteRequest hook fires from
-// req.Write, before the final flush, as with http.Transport.
-func (c *fastConn) roundTrip(req *http.Request, trace *httptrace.ClientTrace, compress bool) (*http.Response, error) {
+// req.Write, before the final flush, as with http.Transport. Like the transport with
+// DisableCompression, it adds no Accept-Encoding and leaves the body encoded.
+func (c *fastConn) roundTrip(req *http.Request, trace *httptrace.ClientTrace) (*http.Response, error) {
 	c.gotByte = false
-	h := req.Header
-	gz := compress && req.Method != http.MethodHead && h.Get("Accept-Encoding") == "" && h.Get("Range") == ""
-	if gz { // sent but not kept in req.Header, like http.Transport's extra headers
-		h["Accept-Encoding"] = gzipAccept
-	}
 	err := req.Write(c.bw)
-	if gz {
-		delete(h, "Accept-Encoding")
-	}
 	if err == nil {
 		err = c.bw.Flush()
 	}
@@ -210,12 +197,6 @@ func (c *fastConn) roundTrip(req *http.Request, trace *httptrace.ClientTrace, co
 			return nil, err
 		}
 		if resp.StatusCode < 100 || resp.StatusCode > 199 || resp.StatusCode == http.StatusSwitchingProtocols {
-			if gz && resp.Header.Get("Content-Encoding") == "gzip" {
-				resp.Header.Del("Content-Encoding")
-				resp.Header.Del("Content-Length")
-				resp.ContentLength = -1
-				resp.Uncompressed = true
-			}
 			return resp, nil
 		}
 		if trace != nil && trace.Got1xxResponse != nil {
@@ -354,25 +335,6 @@ func (b *fastBody) release(complete bool) {
 }
 
 var errBodyClosed = errors.New("http: read on closed response body")
-
-// gzipBody decompresses a body the transport asked gzip for.
-type gzipBody struct {
-	body *fastBody
-	zr   *gzip.Reader
-	err  error
-}
-
-func (g *gzipBody) Read(p []byte) (int, error) {
-	if g.zr == nil && g.err == nil {
-		g.zr, g.err = gzip.NewReader(g.body)
-	}
-	if g.err != nil {
-		return 0, g.err
-	}
-	return g.zr.Read(p)
-}
-
-func (g *gzipBody) Close() error { return g.body.Close() }
 
 // alive reports whether an idle connection is still open and silent: a non-blocking peek
 // finds neither EOF nor unsolicited bytes.

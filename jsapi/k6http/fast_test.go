@@ -2,12 +2,10 @@ package k6http
 
 import (
 	"bufio"
-	"compress/gzip"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -125,33 +123,6 @@ func TestFastTransportStaleConnection(t *testing.T) {
 				}
 			}
 			assert.Equal(t, int64(3), accepted.Load())
-		})
-	}
-}
-
-func TestFastTransportGzip(t *testing.T) {
-	t.Parallel()
-	srv, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
-		if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-			_, _ = io.WriteString(w, "plain:"+r.Header.Get("Accept-Encoding"))
-			return
-		}
-		w.Header().Set("Content-Encoding", "gzip")
-		zw := gzip.NewWriter(w)
-		_, _ = io.WriteString(zw, "unzipped")
-		_ = zw.Close()
-	})
-	e := newEnv(t, nil)
-	e.set("base", srv.URL+"/")
-	tests := []struct{ name, js, want string }{
-		{"asked and decoded", `http.get(base).body`, "unzipped"},
-		{"header removed", `String(http.get(base).headers["Content-Encoding"])`, "undefined"},
-		{"not in request headers", `String(http.get(base).request.headers["Accept-Encoding"])`, "undefined"},
-		{"script's own encoding kept", `http.get(base, {headers: {"Accept-Encoding": "br"}}).body`, "plain:br"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, e.run(tc.js).Export())
 		})
 	}
 }

@@ -3,6 +3,7 @@ package k6http
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -49,6 +50,8 @@ type prepared struct {
 	client    http.Client    // used by execute
 	res       result         // what execute returns, allocated with the request
 
+	compress   []string     // params.compression: codings applied to the body, in order
+	wireBody   []byte       // the body as sent, when compressed
 	authDigest bool         // params.auth "digest"
 	digest     *digestCreds // set from the URL's user info when authDigest
 	// The hop in progress (see RoundTrip): its request and response head, and whether it was
@@ -86,6 +89,9 @@ func (in *instance) prepare(method string, u, body, params goja.Value) *prepared
 	if obj, ok := params.(*goja.Object); ok {
 		in.applyParams(p, h, obj)
 	}
+	if p.compress != nil && reader != nil {
+		reader = in.compressBody(p, h)
+	}
 	p.tr = in.getTracer()
 	ctx, cancel := context.WithCancelCause(p.tr.context(in.vu.Context()))
 	p.cancel = cancel
@@ -115,6 +121,30 @@ func (in *instance) prepare(method string, u, body, params goja.Value) *prepared
 	return p
 }
 
+// compressBody encodes the request body with params.compression and sets Content-Encoding,
+// unless the script set its own (k6 keeps the script's header and warns when they differ).
+// Response.request.body stays the body as the script gave it, as in k6.
+func (in *instance) compressBody(p *prepared, h http.Header) io.Reader {
+	body := p.reqBody
+	if body == nil {
+		body = []byte(p.reqStr)
+	}
+	out, err := compress(p.compress, body)
+	if err != nil {
+		panic(in.rt.NewGoError(fmt.Errorf("http: params.compression: %w", err)))
+	}
+	enc := strings.Join(p.compress, ", ")
+	switch own := h.Get("Content-Encoding"); {
+	case own == "":
+		h.Set("Content-Encoding", enc)
+	case own != enc:
+		in.vu.Logger().Warn("the Content-Encoding header set by the script differs from params.compression; the header is sent, the body is compressed",
+			"header", own, "compression", enc, "method", p.method)
+	}
+	p.wireBody = out
+	return bytes.NewReader(out)
+}
+
 // takeDigestCreds moves the URL's user and password into p.digest, so that no request
 // carries them as basic auth.
 func (in *instance) takeDigestCreds(p *prepared, req *http.Request) {
@@ -123,8 +153,12 @@ func (in *instance) takeDigestCreds(p *prepared, req *http.Request) {
 		panic(in.rt.NewTypeError("http: params.auth \"digest\" needs the user and password in the URL (http://user:pass@host/)"))
 	}
 	pass, _ := req.URL.User.Password()
-	p.digest = &digestCreds{user: req.URL.User.Username(), pass: pass, host: req.URL.Host, body: p.reqBody}
-	if p.reqBody == nil {
+	p.digest = &digestCreds{user: req.URL.User.Username(), pass: pass, host: req.URL.Host, body: p.wireBody}
+	switch {
+	case p.wireBody != nil:
+	case p.reqBody != nil:
+		p.digest.body = p.reqBody
+	default:
 		p.digest.body = []byte(p.reqStr)
 	}
 	req.URL.User = nil
@@ -264,9 +298,11 @@ func (in *instance) applyParam(p *prepared, h http.Header, key string, v goja.Va
 			panic(rt.NewTypeError("http: params.auth %q is not supported by nnjs (use basic or digest)", a))
 		}
 	case "compression":
-		if v.String() != "" {
-			panic(rt.NewTypeError("http: params.compression is not supported by nnjs"))
+		list, err := parseCompression(v.String())
+		if err != nil {
+			panic(rt.NewTypeError("http: params.compression: %s", err.Error()))
 		}
+		p.compress = list
 	}
 }
 

@@ -81,28 +81,29 @@ func execute(p *prepared) *result {
 	return r
 }
 
-// readBody reads and closes the body according to the response type; an error means the
-// body did not arrive whole.
+// readBody reads and closes the body according to the response type, decoding its
+// Content-Encoding; an error means the body did not arrive whole or could not be decoded.
 func readBody(resp *http.Response, rt respType, r *result) error {
 	defer resp.Body.Close()
 	r.read = true
-	switch rt {
-	case respNone:
+	if rt == respNone {
 		_, err := io.Copy(io.Discard, resp.Body)
 		return wrapBody(err)
-	case respBinary:
-		b, err := io.ReadAll(resp.Body)
+	}
+	body, finish := decoded(resp)
+	if rt == respBinary {
+		b, err := io.ReadAll(body)
 		r.bin = b
-		return wrapBody(err)
+		return wrapBody(finish(err))
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	_, err := buf.ReadFrom(resp.Body)
+	_, err := buf.ReadFrom(body)
 	r.text = buf.String()
 	if buf.Cap() <= maxPooledBuf {
 		bufPool.Put(buf)
 	}
-	return wrapBody(err)
+	return wrapBody(finish(err))
 }
 
 // wrapBody names the phase of a body read failure; classify reports the cause, as k6 does.

@@ -113,7 +113,7 @@ func newTransport(cfg Config, kind transportKind) *http.Transport {
 		IdleConnTimeout:       cfg.IdleConnTimeout,
 		ExpectContinueTimeout: time.Second,
 		DisableKeepAlives:     kind&kindNoReuse != 0,
-		DisableCompression:    false,
+		DisableCompression:    true, // as k6: no implicit Accept-Encoding; readBody decodes what comes
 		ForceAttemptHTTP2:     false,
 		WriteBufferSize:       8 << 10,
 		ReadBufferSize:        8 << 10,
