@@ -128,11 +128,11 @@ func (c *ConstantArrivalRate) Plan() engine.ScenarioPlan {
 
 // Run implements engine.Scenario.
 func (c *ConstantArrivalRate) Run(ctx context.Context, s *engine.ScenarioState) error {
-	rate, unit := c.Rate, c.TimeUnit.D()
+	period := tickerPeriod(c.Rate, c.TimeUnit.D())
 	pre, maxVUs := c.VUs()
 	return arrival{
 		duration: c.Duration.D(), gracefulStop: c.GracefulStop.D(), pre: pre, max: maxVUs, part: c.part,
-		due: func(n uint64) (time.Duration, bool) { return constantDue(n, rate, unit), true },
+		due: func(n uint64) (time.Duration, bool) { return constantDue(n, period), true },
 	}.run(ctx, s)
 }
 

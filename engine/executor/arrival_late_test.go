@@ -39,7 +39,7 @@ func runLate(t *testing.T, stallAt uint64, stall time.Duration, stop time.Durati
 				stalled = true // the pacer goroutine is the only caller
 				time.Sleep(stall)
 			}
-			return constantDue(n, 100, time.Second), true
+			return constantDue(n, 10*time.Millisecond), true
 		},
 	}
 	rec := enginetest.NewRecorder()

@@ -2,6 +2,7 @@ package executor
 
 import (
 	"math"
+	"math/big"
 	"math/bits"
 	"sort"
 	"time"
@@ -12,75 +13,83 @@ import (
 // pure; the runtime asks for the due time of each iteration its Part owns, always counting
 // from the start, so that timer lateness never accumulates.
 
-// constantDue returns when iteration n of rate iterations per unit is due: n*unit/rate,
-// rounded down, so that iteration 0 starts at once (as k6). It saturates at math.MaxInt64.
-func constantDue(n uint64, rate int64, unit time.Duration) time.Duration {
-	hi, lo := bits.Mul64(n, uint64(unit))
-	if hi >= uint64(rate) {
+// tickerPeriod is the time between two iterations of rate iterations per unit, as k6 computes
+// it: unit/rate rounded to the nearest float64, then truncated to the nanosecond (at least 1).
+// k6 then starts iteration n at n*period, so with a period that is not a whole number of
+// nanoseconds the iterations run very slightly early: 3/s starts 4 iterations in 1s (at 0,
+// 333333333ns, 666666666ns and 999999999ns). nnjs keeps that, so that a window holds as many
+// iterations as under k6.
+func tickerPeriod(rate int64, unit time.Duration) time.Duration {
+	f, _ := new(big.Rat).SetFrac64(int64(unit), rate).Float64()
+	return max(time.Duration(f), 1)
+}
+
+// constantDue returns when iteration n is due: n*period (k6), so iteration 0 starts at once.
+// It saturates at math.MaxInt64.
+func constantDue(n uint64, period time.Duration) time.Duration {
+	hi, lo := bits.Mul64(n, uint64(period))
+	if hi != 0 || lo > math.MaxInt64 {
 		return math.MaxInt64
 	}
-	q, _ := bits.Div64(hi, lo, uint64(rate))
-	if q > math.MaxInt64 {
-		return math.MaxInt64
-	}
-	return time.Duration(q)
+	return time.Duration(lo)
 }
 
 // rampRate is the piecewise-linear rate of a ramping-arrival-rate scenario: from startRate it
 // moves linearly to each stage's target over the stage's duration (iterations per timeUnit).
+// Its arithmetic is k6's, operation for operation (float64 per-nanosecond rates, due times
+// truncated to the nanosecond), so that a schedule starts the same iterations as under k6.
 type rampRate struct {
 	stages []rampStage
 }
 
 type rampStage struct {
-	start, dur time.Duration
-	from, to   float64 // iterations per ns at the stage's start and end
-	before     float64 // iterations due before the stage (area under the rate)
-	after      float64 // iterations due by the stage's end
+	start    time.Duration
+	dur      float64 // nanoseconds
+	from, to float64 // iterations per ns at the stage's start and end
+	before   float64 // iterations due before the stage (area under the rate)
+	after    float64 // iterations due by the stage's end
 }
 
 func newRampRate(startRate int64, stages []Stage, unit time.Duration) rampRate {
 	var (
-		r     rampRate
-		start time.Duration
-		done  float64
-		u     = float64(unit)
-		from  = float64(startRate)
+		r        rampRate
+		start    time.Duration
+		endCount float64
+		u        = float64(unit)
+		from     = float64(startRate) / u
 	)
 	for _, st := range stages {
-		d := st.Duration.D()
-		to := float64(st.Target)
-		area := (from + to) * float64(d) / (2 * u)
-		r.stages = append(r.stages, rampStage{
-			start: start, dur: d, from: from / u, to: to / u, before: done, after: done + area,
-		})
-		done += area
-		start += d
+		to := float64(st.Target) / u
+		dur := float64(st.Duration.D())
+		before := endCount
+		if from != to {
+			endCount += dur * ((to-from)/2 + from)
+		} else {
+			endCount += dur * to
+		}
+		r.stages = append(r.stages, rampStage{start: start, dur: dur, from: from, to: to, before: before, after: endCount})
+		start += st.Duration.D()
 		from = to
 	}
 	return r
 }
 
-// due returns when iteration n is due: the first time the area under the rate reaches n+1
-// (as k6, so iteration 0 of a ramp from 0 starts once one iteration's worth has accrued),
-// rounded to the nanosecond; false when the stages end first. Stages at rate 0 take no
-// iterations.
+// due returns when iteration n is due: the time the area under the rate reaches n+1 (as k6,
+// so iteration 0 of a ramp from 0 starts once one iteration's worth has accrued), truncated to
+// the nanosecond; false when the stages end first. Stages at rate 0 take no iterations.
 func (r rampRate) due(n uint64) (time.Duration, bool) {
-	want := float64(n) + 1
-	i := sort.Search(len(r.stages), func(i int) bool { return r.stages[i].after >= want })
-	if i == len(r.stages) {
+	i := float64(n) + 1
+	k := sort.Search(len(r.stages), func(k int) bool { return r.stages[k].after >= i })
+	if k == len(r.stages) {
 		return 0, false
 	}
-	st := r.stages[i]
-	a := want - st.before
+	st := r.stages[k]
 	var x float64
-	if st.from == st.to {
-		x = a / st.from
+	if st.from != st.to {
+		disc := st.dur * (st.from*st.from*st.dur + 2*(i-st.before)*(st.to-st.from))
+		x = (st.from*st.dur - math.Sqrt(max(disc, 0))) / (st.from - st.to)
 	} else {
-		// Solve from*x + k*x²/2 = a with k = (to-from)/dur, in a form without cancellation.
-		k := (st.to - st.from) / float64(st.dur)
-		x = 2 * a / (st.from + math.Sqrt(max(st.from*st.from+2*k*a, 0)))
+		x = (i - st.before) / st.to
 	}
-	x = min(max(math.Round(x), 0), float64(st.dur))
 	return st.start + time.Duration(x), true
 }

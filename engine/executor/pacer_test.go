@@ -23,16 +23,47 @@ func TestConstantDue(t *testing.T) {
 		{"second", 1, 10, s, 100 * time.Millisecond},
 		{"1000/s", 999, 1000, s, 999 * time.Millisecond},
 		{"per minute", 3, 6, time.Minute, 30 * s},
-		{"thirds round down", 1, 3, s, 333333333},
-		{"no drift over a million thirds", 3_000_000, 3, s, 1_000_000 * s},
-		{"no drift just after", 3_000_001, 3, s, 1_000_000*s + 333333333},
+		{"thirds truncate", 1, 3, s, 333333333},
+		{"k6 drifts early: the third third", 3, 3, s, 999999999},
+		{"k6 drifts early over a million thirds", 3_000_000, 3, s, 1_000_000*s - time.Millisecond},
+		{"sevenths", 7, 7, s, 999999994},
 		{"huge n saturates", math.MaxUint64, 1, time.Hour, math.MaxInt64},
+		{"rate above 1/ns: one per ns", 5, 2_000_000_000, s, 5},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			assert.Equal(t, tc.want, constantDue(tc.n, tc.rate, tc.unit))
+			assert.Equal(t, tc.want, constantDue(tc.n, tickerPeriod(tc.rate, tc.unit)))
 		})
+	}
+}
+
+// TestConstantArrivalCountsAsK6 counts the iterations due within a duration: k6 starts
+// ceil(duration/period) with its truncated period, one more than duration*rate/unit when the
+// period is not a whole number of nanoseconds.
+func TestConstantArrivalCountsAsK6(t *testing.T) {
+	t.Parallel()
+	s := time.Second
+	cases := []struct {
+		rate int64
+		unit time.Duration
+		dur  time.Duration
+		want uint64
+	}{
+		{10, s, s, 10},
+		{3, s, s, 4},
+		{3, s, 10 * s, 31},
+		{7, s, 2 * s, 15},
+		{50, time.Minute, time.Minute, 50},
+		{1000, s, 3 * s, 3000},
+	}
+	for _, tc := range cases {
+		period := tickerPeriod(tc.rate, tc.unit)
+		var n uint64
+		for constantDue(n, period) < tc.dur {
+			n++
+		}
+		assert.Equal(t, tc.want, n, "%d per %s over %s", tc.rate, tc.unit, tc.dur)
 	}
 }
 
@@ -57,7 +88,7 @@ func TestRampRateDue(t *testing.T) {
 		{"ramp up from 0: half the area", 0, []Stage{st(10*s, 10)}, s, 24, 7071067812, true},
 		{"ramp up from 0: the whole area", 0, []Stage{st(10*s, 10)}, s, 49, 10 * s, true},
 		{"ramp down to 0: first", 10, []Stage{st(10*s, 0)}, s, 0, 100505063, true},
-		{"ramp down to 0: last at the end", 10, []Stage{st(10*s, 0)}, s, 49, 10 * s, true},
+		{"ramp down to 0: last just before the end (k6 float arithmetic)", 10, []Stage{st(10*s, 0)}, s, 49, 9999999854, true},
 		{"rate 0 stage takes nothing", 0, []Stage{st(5*s, 0), st(s, 10)}, s, 0, 5*s + 447213595, true},
 		{"rate 0 plateau in the middle", 10, []Stage{st(s, 10), st(0, 0), st(3*s, 0), st(0, 10), st(s, 10)}, s, 10, 4*s + 100*ms, true},
 		{"only rate 0", 0, []Stage{st(5*s, 0)}, s, 0, 0, false},
