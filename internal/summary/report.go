@@ -89,7 +89,9 @@ type Input struct {
 
 // Data builds the handleSummary object. Metrics with samples appear, plus every metric and
 // sub-metric a threshold names (as k6 marks them observed), plus
-// http_req_duration{expected_response:true} when requests carry that tag.
+// http_req_duration{expected_response:true} when it has samples, plus data_sent and
+// data_received at 0 when an iteration ran without network traffic (k6 records both, 0 or
+// not, at the end of every iteration).
 // It fails with ErrTrendStat or ErrTimeUnit for bad summary options.
 func Data(in Input) (*Report, error) {
 	stats := in.Options.SummaryTrendStats
@@ -121,6 +123,7 @@ func Data(in Input) (*Report, error) {
 		r.Metrics[m.Name] = vb.metric(m, snap.Aggregate(m, nil))
 	}
 	addExpectedResponse(r, snap, vb)
+	addZeroData(r, vb)
 	r.addThresholds(snap, in.Results, vb)
 	return r, nil
 }
@@ -134,8 +137,28 @@ func addExpectedResponse(r *Report, snap *metrics.Snapshot, vb valueBuilder) {
 	for _, se := range snap.Series {
 		if _, ok := se.Tags.Get("expected_response"); ok && se.Metric == m {
 			filter := metrics.NewTags(map[string]string{"expected_response": "true"})
-			r.Metrics[threshold.SubMetricName(m.Name, filter)] = vb.metric(m, snap.Aggregate(m, filter))
+			if sink := snap.Aggregate(m, filter); sink.Count > 0 {
+				r.Metrics[threshold.SubMetricName(m.Name, filter)] = vb.metric(m, sink)
+			}
 			return
+		}
+	}
+}
+
+// addZeroData adds data_sent and data_received at 0 when an iteration ran (ended or
+// interrupted) and they have no samples, as k6 reports them.
+func addZeroData(r *Report, vb valueBuilder) {
+	_, ran := r.Metrics[metrics.Iterations]
+	_, cut := r.Metrics[metrics.IterationsInterrupted]
+	if !ran && !cut {
+		return
+	}
+	for _, name := range []string{metrics.DataSent, metrics.DataReceived} {
+		if _, ok := r.Metrics[name]; !ok {
+			r.Metrics[name] = Metric{
+				Type: metrics.Counter.String(), Contains: metrics.Data.String(),
+				Values: vb.values(metrics.NewSink(metrics.Counter)),
+			}
 		}
 	}
 }

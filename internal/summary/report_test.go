@@ -51,6 +51,7 @@ func TestDataOnlyObservedMetrics(t *testing.T) {
 	assert.ElementsMatch(t, []string{
 		"checks", "data_received", "group_duration", "http_req_duration", "http_req_failed",
 		"http_req_waiting", "http_reqs", "iterations", "vus", "wallet_balance",
+		"data_sent",                                 // no samples: k6 records 0 each iteration
 		"dropped_iterations",                        // no samples, but a threshold names it
 		"http_req_duration{name:pay}",               // threshold sub-metric
 		"http_req_duration{expected_response:true}", // k6's automatic sub-metric
