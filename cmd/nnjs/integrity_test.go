@@ -121,3 +121,40 @@ func TestIntegrityRefusesAStaleBaseline(t *testing.T) {
 	assert.Equal(t, exitInvalidConfig, code)
 	assert.Contains(t, errOut, "use one")
 }
+
+// TestRunIntegrityTakesTheRecordedRange: `nnjs run --integrity` without options.integrity.first
+// or count judges the range the last seed recorded, as `nnjs integrity` does; a script that
+// names the range keeps its own.
+func TestRunIntegrityTakesTheRecordedRange(t *testing.T) {
+	dbURL, _ := initStaging(t, "--first", "90000", "--count", "12")
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.js")
+	require.NoError(t, os.WriteFile(plain, []byte(`export const options = { iterations: 1 };
+export default function () {}
+`), 0o600))
+	code, out, errOut := run(nil, "run", "-q", "--integrity", dbURL, plain)
+	require.Equal(t, exitOK, code, out+errOut)
+	assert.Contains(t, out, "members 90000-90011")
+
+	named := filepath.Join(dir, "named.js")
+	require.NoError(t, os.WriteFile(named, []byte(`export const options = { iterations: 1, integrity: { first: 90000, count: 6 } };
+export default function () {}
+`), 0o600))
+	code, out, errOut = run(nil, "run", "-q", "--integrity", dbURL, named)
+	require.Equal(t, exitOK, code, out+errOut)
+	assert.Contains(t, out, "members 90000-90005")
+}
+
+// TestRunIntegrityOnAnEmptyRangeIsNotJudged: a range that holds no member would pass every
+// check vacuously; the run says the integrity was not judged, and why, instead of "OK".
+func TestRunIntegrityOnAnEmptyRangeIsNotJudged(t *testing.T) {
+	dbURL, _ := initStaging(t, "--count", "12")
+	script := filepath.Join(t.TempDir(), "elsewhere.js")
+	require.NoError(t, os.WriteFile(script, []byte(`export const options = { iterations: 1, integrity: { first: 95000, count: 10 } };
+export default function () {}
+`), 0o600))
+	code, out, errOut := run(nil, "run", "-q", "--integrity", dbURL, script)
+	assert.Equal(t, exitOK, code, out+errOut)
+	assert.Contains(t, out, "integrity not judged: members 95000-95009 hold no member")
+	assert.NotContains(t, out, "C01")
+}

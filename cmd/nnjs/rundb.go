@@ -27,7 +27,7 @@ type dbFlagsRun struct {
 // integrityOptions is options.integrity: integrity checks around the run.
 //
 //	integrity: { url: 'postgres://...', checks: 'nnprotect' | 'path/to/dir',
-//	             first: 80000, count: 200,
+//	             first: 80000, count: 200, // default: the range the last nnjs seed recorded
 //	             reconcile: { paymentsOk: 'payments_ok', paymentsRefused: 'payments_refused',
 //	                          paymentsFailed: 'payments_failed', paymentsStarted: 'payments_started' } }
 type integrityOptions struct {
@@ -36,6 +36,9 @@ type integrityOptions struct {
 	First     int64          `json:"first"`
 	Count     int64          `json:"count"`
 	Reconcile reconcileNames `json:"reconcile"`
+	// rangeGiven is set when the script or a flag chose first or count; otherwise connect
+	// takes the range of the plan the last nnjs seed recorded in the database.
+	rangeGiven bool
 }
 
 // dbPlan is the database part of a script's configuration: what the run will monitor and
@@ -83,6 +86,9 @@ func planDB(o options.Options, f dbFlagsRun, reg *metrics.Registry) (dbPlan, err
 			if err := json.Unmarshal(raw, iopt); err != nil {
 				return p, fmt.Errorf("options.integrity: %w", err)
 			}
+			var given struct{ First, Count *int64 }
+			_ = json.Unmarshal(raw, &given) // raw parsed into iopt just above
+			iopt.rangeGiven = given.First != nil || given.Count != nil
 		}
 		if f.integrityURL != "" {
 			iopt.URL = f.integrityURL
@@ -133,6 +139,15 @@ func (d *dbSide) connect(ctx context.Context) error {
 	if err := seed.Guard(ctx, pool); err != nil {
 		return fmt.Errorf("integrity: %w", err)
 	}
+	if !d.integrity.rangeGiven {
+		plan, found, err := seed.RecordedPlan(ctx, pool)
+		if err != nil {
+			return fmt.Errorf("integrity: %w", err)
+		}
+		if found {
+			d.integrity.First, d.integrity.Count = plan.First, int64(plan.Count)
+		}
+	}
 	return nil
 }
 
@@ -175,6 +190,10 @@ func (d *dbSide) check(ctx context.Context, snap *metrics.Snapshot, reg *metrics
 	if d.baseline == nil {
 		return nil, &notJudgedError{reason: "the load never started, so this run took no baseline " +
 			"(an earlier run's baseline would judge it wrongly)"}
+	}
+	if d.baseline.Members == 0 {
+		return nil, &notJudgedError{reason: fmt.Sprintf("members %s hold no member, so every check would pass "+
+			"vacuously (seed the range with nnjs seed, or set options.integrity.first and count)", d.rng())}
 	}
 	opts := integrity.Options{Range: d.rng(), ExtraDir: d.integrity.Checks, Baseline: d.baseline,
 		Reconcile: reconcileCounts(d.integrity.Reconcile, snapshotCounters(snap, reg))}
