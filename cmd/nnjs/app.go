@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/nnprotect/nnjs/internal/pg"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
@@ -140,10 +141,11 @@ func (a *app) parseArgs(fs *pflag.FlagSet, args []string, nargs int, what string
 	return exitOK, false
 }
 
-// fail prints err for command cmd (with a hint for run's common causes) and returns its exit
-// code (see exitErr).
+// fail prints err for command cmd (with a hint for run's common causes), connection strings
+// masked, and returns its exit code (see exitErr). A message that already starts with
+// "CMD: " (the seed package's errors do) is not prefixed twice.
 func (a *app) fail(cmd string, err error) int {
-	fmt.Fprintf(a.stderr, "nnjs %s: %v\n", cmd, err)
+	fmt.Fprintf(a.stderr, "nnjs %s: %s\n", cmd, strings.TrimPrefix(pg.MaskURL(err.Error()), cmd+": "))
 	if h := hintFor(err); h != "" && cmd == "run" {
 		fmt.Fprintf(a.stderr, "  hint: %s\n", h)
 	}

@@ -99,8 +99,7 @@ func (a *app) integrityCmd(args []string) int {
 		return code
 	}
 	if err := f.cfg.Validate(); err != nil {
-		fmt.Fprintf(a.stderr, "nnjs integrity: %v\n", err)
-		return exitInvalidConfig
+		return a.fail("integrity", exitErr(exitInvalidConfig, err))
 	}
 	if f.limit < 1 || f.idleGrace <= 0 {
 		fmt.Fprintln(a.stderr, "nnjs integrity: --limit and --idle-grace must be positive")
@@ -144,15 +143,13 @@ func (a *app) runIntegrity(pool *pgxpool.Pool, rng integrity.Range, f *integrity
 	opts := integrity.Options{Range: rng, ExtraDir: f.checksDir, Limit: f.limit, IdleGrace: f.idleGrace}
 	rec, err := f.reconcileCounts(fs)
 	if err != nil {
-		fmt.Fprintf(a.stderr, "nnjs integrity: %v\n", err)
-		return exitInvalidConfig
+		return a.fail("integrity", exitErr(exitInvalidConfig, err))
 	}
 	opts.Reconcile = rec
 	rep, err := integrity.Run(a.ctx, pool, opts)
 	switch {
 	case errors.Is(err, integrity.ErrCheckFile), errors.Is(err, integrity.ErrBadRange):
-		fmt.Fprintf(a.stderr, "nnjs integrity: %v\n", err)
-		return exitInvalidConfig
+		return a.fail("integrity", exitErr(exitInvalidConfig, err))
 	case err != nil:
 		return a.dbFailure("integrity", err)
 	}
@@ -161,8 +158,7 @@ func (a *app) runIntegrity(pool *pgxpool.Pool, rng integrity.Range, f *integrity
 	}
 	if f.jsonFile != "" {
 		if err := writeJSONReport(f.jsonFile, rep); err != nil {
-			fmt.Fprintf(a.stderr, "nnjs integrity: %v\n", err)
-			return exitInvalidConfig
+			return a.fail("integrity", exitErr(exitInvalidConfig, err))
 		}
 	}
 	if rep.CriticalFailed() {

@@ -115,8 +115,7 @@ func (a *app) seedCmd(args []string) int {
 		err = f.cfg.Validate()
 	}
 	if err != nil {
-		fmt.Fprintf(a.stderr, "nnjs seed: %v\n", err)
-		return exitInvalidConfig
+		return a.fail("seed", exitErr(exitInvalidConfig, err))
 	}
 	f.cfg.ConfirmDatabase, f.cfg.Replan = f.confirm, f.replan
 	pool, code := a.connect("seed", f.db)
@@ -232,16 +231,14 @@ func (a *app) runSeed(pool *pgxpool.Pool, f *seedFlags) int {
 func (a *app) seedFailure(err error) int {
 	var pc *seed.PlanConflictError
 	if errors.As(err, &pc) {
-		fmt.Fprintf(a.stderr, "nnjs seed: %v\n", err)
-		return exitInvalidConfig
+		return a.fail("seed", exitErr(exitInvalidConfig, err))
 	}
 	return a.dbFailure("seed", err)
 }
 
 // dbFailure reports a refusal or database error (masked) and returns exitDatabase.
 func (a *app) dbFailure(cmd string, err error) int {
-	fmt.Fprintf(a.stderr, "nnjs %s: %s\n", cmd, pg.MaskURL(err.Error()))
-	return exitDatabase
+	return a.fail(cmd, exitErr(exitDatabase, err))
 }
 
 // sqlstateNoDatabase is PostgreSQL's invalid_catalog_name: the database does not exist.

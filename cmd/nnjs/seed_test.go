@@ -117,6 +117,8 @@ func TestDatabaseURLSources(t *testing.T) {
 		{"environment", map[string]string{"DATABASE_URL": "host=127.0.0.1 port=1 password=" + testPassword + " connect_timeout=2"}, nil, exitDatabase, "password=xxxxx"},
 		{"bad flag", nil, []string{"--nope"}, exitInvalidConfig, "unknown flag"},
 		{"bad tree", nil, []string{"--tree", "binary", "--db", "postgres://h/x"}, exitInvalidConfig, "tree"},
+		{"bad count, said once", nil, []string{"--count", "0", "--db", "postgres://h/x"}, exitInvalidConfig,
+			"nnjs seed: count 0 must be at least 1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

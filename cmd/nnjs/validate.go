@@ -46,8 +46,7 @@ func (a *app) validateCmd(args []string) int {
 		return code
 	}
 	if err := cfg.Validate(); err != nil {
-		fmt.Fprintf(a.stderr, "nnjs validate: %v\n", err)
-		return exitInvalidConfig
+		return a.fail("validate", exitErr(exitInvalidConfig, err))
 	}
 	pool, code := a.connect("validate", d)
 	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
