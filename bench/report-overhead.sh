@@ -40,8 +40,9 @@ echo "uptime before: $(uptime)"
 for r in $(seq "$ROUNDS"); do
   run plain
   viewer &
+  viewing=$!
   run report --report "$OUT/report-bench.html" --dashboard="$DASH"
-  wait
+  wait "$viewing" # not a bare wait: the target runs in the background too
 done
 echo "uptime after: $(uptime)"
 median() {
