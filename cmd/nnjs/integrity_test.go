@@ -158,3 +158,19 @@ export default function () {}
 	assert.Contains(t, out, "integrity not judged: members 95000-95009 hold no member")
 	assert.NotContains(t, out, "C01")
 }
+
+// TestMonitorWarningsReachTheConsole: the database monitor's warnings (a table of
+// options.db.monitor.tables that does not exist) are logged when the run starts, not only in
+// the summary at its end.
+func TestMonitorWarningsReachTheConsole(t *testing.T) {
+	dbURL, _ := initStaging(t, "--count", "2")
+	script := filepath.Join(t.TempDir(), "typo.js")
+	require.NoError(t, os.WriteFile(script, []byte(`export const options = { iterations: 1,
+  db: { monitor: { interval: '100ms', flushWait: '0s', tables: ['walets'] } } };
+export default function () {}
+`), 0o600))
+	code, out, errOut := run(nil, "run", "-q", "--db-monitor", dbURL, script)
+	assert.Equal(t, exitOK, code, out+errOut)
+	assert.Contains(t, errOut, `no table "walets"`)
+	assert.NotContains(t, out+errOut, testPassword)
+}

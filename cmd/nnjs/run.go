@@ -137,10 +137,10 @@ func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
 	if err != nil {
 		return r, exitErr(exitInvalidConfig, err)
 	}
-	if r.db, err = newDBSide(s.db, s.registry); err != nil {
+	r.log = newConsoleLogger(a.stderr, r.start, f.noColor || !isTerminal(a.stderr))
+	if r.db, err = newDBSide(s.db, s.registry, r.log); err != nil {
 		return r, exitErr(exitInvalidConfig, err)
 	}
-	r.log = newConsoleLogger(a.stderr, r.start, f.noColor || !isTerminal(a.stderr))
 	r.runner, err = jsapi.NewRunner(s.prog, jsapi.RunnerConfig{
 		Modules: r.clients.modules, Registry: s.registry, NewRecorder: r.collector.Recorder, VUInTest: part.Global,
 		Env: s.env, Options: s.opts, Logger: r.log,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -108,11 +109,14 @@ func planDB(o options.Options, f dbFlagsRun, reg *metrics.Registry) (dbPlan, err
 	return p, nil
 }
 
-// newDBSide prepares the database side of one run from its plan; nothing connects yet.
-func newDBSide(p dbPlan, reg *metrics.Registry) (*dbSide, error) {
+// newDBSide prepares the database side of one run from its plan; nothing connects yet. The
+// monitor's warnings go to log.
+func newDBSide(p dbPlan, reg *metrics.Registry, log *slog.Logger) (*dbSide, error) {
 	d := &dbSide{integrity: p.integrity}
 	if p.monitor != nil {
-		m, err := dbmon.New(*p.monitor, reg)
+		cfg := *p.monitor
+		cfg.Logger = log
+		m, err := dbmon.New(cfg, reg)
 		if err != nil {
 			return nil, fmt.Errorf("options.db.monitor: %w", err)
 		}
