@@ -16,6 +16,7 @@ import (
 	"github.com/nnprotect/nnjs/engine/metrics"
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/engine/threshold"
+	"github.com/nnprotect/nnjs/internal/exporter"
 	"github.com/nnprotect/nnjs/internal/report"
 	"github.com/nnprotect/nnjs/internal/runrecord"
 	"github.com/nnprotect/nnjs/internal/stream"
@@ -101,9 +102,12 @@ type execution struct {
 	db        *dbSide
 	collector *metrics.Collector
 	stream    *stream.Output // --out json=/csv= (nil without)
-	runner    *jsapi.Runner
-	engine    *engine.Engine
-	start     time.Time
+	// exporter and promSrv serve --prometheus (nil without).
+	exporter *exporter.Exporter
+	promSrv  *exporter.Server
+	runner   *jsapi.Runner
+	engine   *engine.Engine
+	start    time.Time
 	// record is the run record every output of the run carries (set before the load).
 	record  *runrecord.Record
 	report  dbReport
@@ -166,6 +170,7 @@ func (r *execution) close() {
 	if r.stream != nil {
 		_ = r.stream.Close() // already closed after a load; this covers a run stopped before it
 	}
+	r.closePrometheus()
 	r.rp.close()
 	r.clients.close()
 	if r.db != nil {
@@ -182,6 +187,10 @@ func (a *app) execute(s *script, f *runFlags, o *outcome) {
 		return
 	}
 	if r.rp, err = newReporting(a, f, s.path); err != nil {
+		o.failed(a.fail("run", exitErr(exitInvalidConfig, err)), err)
+		return
+	}
+	if err = r.listenPrometheus(); err != nil {
 		o.failed(a.fail("run", exitErr(exitInvalidConfig, err)), err)
 		return
 	}
@@ -276,6 +285,7 @@ func (r *execution) finish(a *app, runErr error) int {
 	r.finishReport(a, snap, res)
 	r.verdict.writeErrors(a.stderr)
 	r.rp.holdDashboard(a)
+	r.holdPrometheus(a)
 	return r.verdict.code()
 }
 

@@ -83,6 +83,8 @@ type runFlags struct {
 	report          string        // --report FILE.html
 	dashboard       string        // --dashboard ADDR
 	dashboardHold   time.Duration // --dashboard-hold
+	prometheus      string        // --prometheus ADDR
+	prometheusHold  time.Duration // --prometheus-hold
 	suite           string        // --suite FILE
 	failFast        bool          // --fail-fast
 	junit           string        // --junit FILE
@@ -113,6 +115,8 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.StringVar(&f.suite, "suite", "", "run the scripts of this suite file (JSON list of {name, script, env, flags}) one after another")
 	fs.BoolVar(&f.failFast, "fail-fast", false, "in a suite, stop at the first script that does not exit 0")
 	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report (a testsuite per script, a testcase per threshold and integrity check) to FILE")
+	fs.StringVar(&f.prometheus, "prometheus", "", "serve the run's metrics to Prometheus on ADDR/metrics during the run (e.g. 127.0.0.1:9464)")
+	fs.DurationVar(&f.prometheusHold, "prometheus-hold", defaultPrometheusHold, "with --prometheus: keep serving the final values this long after the run (Ctrl-C stops it)")
 	fs.StringVar(&f.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6 summary-export format) to FILE")
 	fs.BoolVar(&f.noSummary, "no-summary", false, "do not print the end-of-test summary nor call handleSummary (--summary-export and --out are still written)")
 	fs.StringVar(&f.trendStats, "summary-trend-stats", "", "trend stats in the summary (default avg,min,med,max,p(90),p(95))")
@@ -131,6 +135,9 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 func (f *runFlags) checkOutputPaths() error {
 	if f.maxSeries <= 0 {
 		return fmt.Errorf("--max-series: %d must be positive", f.maxSeries)
+	}
+	if f.prometheusHold < 0 {
+		return fmt.Errorf("--prometheus-hold: %s is negative", f.prometheusHold)
 	}
 	if f.postLoadTimeout <= 0 {
 		return fmt.Errorf("--post-load-timeout: %s must be positive", f.postLoadTimeout)
