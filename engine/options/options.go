@@ -46,6 +46,7 @@ type Options struct {
 	NoCookiesReset        *bool     `json:"noCookiesReset,omitempty"`
 	Throw                 *bool     `json:"throw,omitempty"`
 	HTTPTimeout           *Duration `json:"httpTimeout,omitempty"` // nnjs: default per-request timeout
+	Hosts                 Hosts     `json:"hosts,omitempty"`
 
 	// ExecutionSegment and ExecutionSegmentSequence split the run across processes (k6 syntax).
 	ExecutionSegment         string `json:"executionSegment,omitempty"`

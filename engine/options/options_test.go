@@ -110,3 +110,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseHosts(t *testing.T) {
+	t.Parallel()
+	o, err := Parse([]byte(`{"hosts": {"API.test": "10.0.0.1", "*.x.test:8443": "10.0.0.2:443", "v6.test": "::1"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, Hosts{"api.test": "10.0.0.1", "*.x.test:8443": "10.0.0.2:443", "v6.test": "::1"}, o.Hosts)
+	for _, bad := range []string{`{"hosts": {"a b": "10.0.0.1"}}`, `{"hosts": {"a.test": "name.test"}}`,
+		`{"hosts": {"a.test": "10.0.0.1:99999"}}`, `{"hosts": ["a"]}`} {
+		_, err := Parse([]byte(bad))
+		assert.ErrorContains(t, err, "options.hosts: ", bad)
+	}
+}

@@ -112,7 +112,7 @@ func TestFastTransportStaleConnection(t *testing.T) {
 			base, accepted, closed := oneShotServer(t)
 			mod := New(Config{})
 			if tc.probe {
-				mod.transport(0).probe = 0
+				mod.transport(0, nil).probe = 0
 			}
 			e := newEnvModule(t, nil, mod)
 			e.set("base", base)

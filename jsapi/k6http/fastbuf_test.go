@@ -15,7 +15,7 @@ func TestIdleConnectionsHoldNoBuffers(t *testing.T) {
 		_, _ = io.WriteString(w, "hello")
 	})
 	mod := New(Config{})
-	tr := mod.transport(0)
+	tr := mod.transport(0, nil)
 	t.Cleanup(tr.CloseIdleConnections)
 	client := &http.Client{Transport: tr}
 	for i := range 3 {

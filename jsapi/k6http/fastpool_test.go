@@ -106,7 +106,7 @@ func TestIdleConnectionsAreClosedAfterIdleTimeout(t *testing.T) {
 			srv.Start()
 			t.Cleanup(srv.Close)
 			mod := New(Config{IdleConnTimeout: 100 * time.Millisecond})
-			mod.transport(0).netHTTP = path.netHTTP
+			mod.transport(0, nil).netHTTP = path.netHTTP
 			e := newEnvModule(t, nil, mod)
 			e.set("u", srv.URL)
 			assert.Equal(t, int64(200), e.run(`http.get(u).status`).Export())

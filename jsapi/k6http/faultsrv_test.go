@@ -31,7 +31,7 @@ func newEnvPath(t testing.TB, opts *options.Options, netHTTP bool) *env {
 	t.Helper()
 	mod := New(Config{})
 	for k := range mod.transports {
-		mod.transport(transportKind(k)).netHTTP = netHTTP
+		mod.transport(transportKind(k), nil).netHTTP = netHTTP
 	}
 	return newEnvModule(t, opts, mod)
 }

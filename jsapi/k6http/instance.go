@@ -5,6 +5,7 @@ import (
 
 	"github.com/dop251/goja"
 
+	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
@@ -42,6 +43,7 @@ type defaults struct {
 	userAgent    []string // shared, never mutated: Header values are replaced, not edited
 	throw        bool
 	transport    *fastTransport
+	own          bool // transport is this VU's alone (noVUConnectionReuse)
 	batch        int
 	batchPerHost int
 }
@@ -53,7 +55,10 @@ func (in *instance) settings() *defaults {
 	d := &defaults{timeout: 60 * time.Second, redirects: 10, batch: 20, batchPerHost: 6}
 	ua := in.mod.cfg.UserAgent
 	var kind transportKind
+	var hosts options.Hosts
 	if o := in.vu.Options(); o != nil {
+		hosts = o.Hosts
+		d.own = o.NoVUConnectionReuse != nil && *o.NoVUConnectionReuse
 		if o.HTTPTimeout != nil {
 			d.timeout = o.HTTPTimeout.D()
 		}
@@ -81,7 +86,11 @@ func (in *instance) settings() *defaults {
 		}
 	}
 	d.userAgent = []string{ua}
-	d.transport = in.mod.transport(kind)
+	if d.own {
+		d.transport = in.mod.vuTransport(kind, hosts)
+	} else {
+		d.transport = in.mod.transport(kind, hosts)
+	}
 	in.defaults = d
 	return d
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/dop251/goja"
 
 	"github.com/nnprotect/nnjs/engine/metrics"
+	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
@@ -51,6 +52,8 @@ type Module struct {
 	cfg        Config
 	mu         sync.Mutex
 	transports [4]atomic.Pointer[fastTransport]
+	hosts      *hostTable       // options.hosts, set with the first transport (options are final then)
+	own        []*fastTransport // the VUs' own transports (options.noVUConnectionReuse)
 }
 
 // New returns the module for one run.
@@ -70,8 +73,9 @@ func New(cfg Config) *Module {
 	return &Module{cfg: cfg}
 }
 
-// transport returns the shared transport of a kind, building it on first use.
-func (m *Module) transport(kind transportKind) *fastTransport {
+// transport returns the shared transport of a kind, building it on first use. hosts is
+// the run's options.hosts; the first call's is kept (every VU has the same options).
+func (m *Module) transport(kind transportKind, hosts options.Hosts) *fastTransport {
 	if t := m.transports[kind].Load(); t != nil {
 		return t
 	}
@@ -80,9 +84,27 @@ func (m *Module) transport(kind transportKind) *fastTransport {
 	if t := m.transports[kind].Load(); t != nil {
 		return t
 	}
-	t := newFastTransport(newTransport(m.cfg, kind))
+	t := newFastTransport(newTransport(m.cfg, kind, m.hostTable(hosts)))
 	m.transports[kind].Store(t)
 	return t
+}
+
+// vuTransport returns a transport for one VU alone (options.noVUConnectionReuse: as k6's
+// per-VU transport, its idle connections are closed between iterations).
+func (m *Module) vuTransport(kind transportKind, hosts options.Hosts) *fastTransport {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	t := newFastTransport(newTransport(m.cfg, kind, m.hostTable(hosts)))
+	m.own = append(m.own, t)
+	return t
+}
+
+// hostTable returns the run's hosts table, built on first use; m.mu is held.
+func (m *Module) hostTable(hosts options.Hosts) *hostTable {
+	if m.hosts == nil {
+		m.hosts = newHostTable(hosts)
+	}
+	return m.hosts
 }
 
 // CloseIdleConnections closes the idle connections of every transport (end of run).
@@ -91,6 +113,11 @@ func (m *Module) CloseIdleConnections() {
 		if t := m.transports[i].Load(); t != nil {
 			t.CloseIdleConnections()
 		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, t := range m.own {
+		t.CloseIdleConnections()
 	}
 }
 
@@ -109,8 +136,12 @@ func (in *instance) exports() (*goja.Object, error) {
 	return in.rt.NewDynamicObject(modules.NewLazyObject(in.rt, exportFactories, in)), nil
 }
 
-// iterationStart resets the VU's cookie jar unless options.noCookiesReset.
+// iterationStart resets the VU's cookie jar unless options.noCookiesReset, and closes the
+// VU's idle connections under options.noVUConnectionReuse.
 func (in *instance) iterationStart() {
+	if in.defaults != nil && in.defaults.own {
+		in.defaults.transport.CloseIdleConnections()
+	}
 	if o := in.vu.Options(); o != nil && o.NoCookiesReset != nil && *o.NoCookiesReset {
 		return
 	}

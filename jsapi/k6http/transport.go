@@ -84,10 +84,11 @@ func counted(c net.Conn) *countConn {
 	return nil
 }
 
-// newTransport builds the shared transport for one kind.
-func newTransport(cfg Config, kind transportKind) *http.Transport {
+// newTransport builds a transport for one kind; hosts is options.hosts (nil when unset).
+func newTransport(cfg Config, kind transportKind, hosts *hostTable) *http.Transport {
 	dialer := &net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		addr = hosts.route(addr)
 		if cfg.Redirect != nil {
 			addr = cfg.Redirect(addr)
 		}
