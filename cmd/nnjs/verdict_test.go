@@ -129,7 +129,7 @@ export default function () { http.get(__ENV.TARGET + '/status/503'); sleep(0.05)
 func TestRunWarnings(t *testing.T) {
 	t.Parallel()
 	script := scriptFile(t, "s.js", `import { sleep } from 'k6';
-export const options = { vsu: 3, hosts: { 'a.test': '127.0.0.1' },
+export const options = { vsu: 3, httpDebug: 'full',
   scenarios: { fast: { executor: 'constant-arrival-rate', rate: 50, timeUnit: '1s', duration: '1s',
     preAllocatedVUs: 1, maxVUs: 1 } } };
 export default function () { sleep(0.2); }
@@ -137,7 +137,7 @@ export default function () { sleep(0.2); }
 	r := nnjs(t.Context(), nil, "run", "-q", "--no-summary", script)
 	assert.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "WARN: options.vsu is not an option nnjs or k6 knows; it is ignored (did you mean vus?)")
-	assert.Contains(t, r.stderr, "WARN: options.hosts is a k6 option nnjs does not implement")
+	assert.Contains(t, r.stderr, "WARN: options.httpDebug is a k6 option nnjs does not implement")
 	assert.Regexp(t, `WARN: scenario fast dropped \d+ iterations: all its 1 VUs were busy`, r.stderr)
 }
 

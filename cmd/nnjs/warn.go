@@ -17,7 +17,7 @@ var nnjsOptionKeys = []string{"db", "integrity"}
 // k6OnlyOptionKeys are k6 options nnjs does not implement: they are accepted and ignored, with
 // a warning, so a k6 script runs unchanged.
 var k6OnlyOptionKeys = []string{
-	"blacklistIPs", "blockHostnames", "cloud", "consoleOutput", "dns", "ext", "hosts", "httpDebug",
+	"blacklistIPs", "blockHostnames", "cloud", "consoleOutput", "dns", "ext", "httpDebug",
 	"linger", "localIPs", "metricSamplesBufferSize", "minIterationDuration",
 	"noUsageReport", "paused", "rps", "systemTags", "tlsAuth", "tlsCipherSuites",
 	"tlsVersion",
