@@ -36,6 +36,18 @@ func newScenarioState(e *Engine, sc Scenario, p ScenarioPlan) *ScenarioState {
 	return &ScenarioState{e: e, sc: sc, plan: p, tags: tags}
 }
 
+// Progress implements RunInfo.
+func (s *ScenarioState) Progress() float64 { return s.progress().Fraction }
+
+// Iterations implements RunInfo.
+func (s *ScenarioState) Iterations() (completed, interrupted int64) {
+	for _, o := range s.e.states {
+		completed += o.completed.Load() + o.failed.Load()
+		interrupted += o.interrupted.Load()
+	}
+	return completed, interrupted
+}
+
 // Plan returns the scenario's plan.
 func (s *ScenarioState) Plan() ScenarioPlan { return s.plan }
 
@@ -58,6 +70,7 @@ func (s *ScenarioState) Acquire(ctx context.Context) (*VUHandle, error) {
 		Env:       s.plan.Env,
 		Tags:      s.plan.Tags,
 		StartTime: s.startTime(),
+		Run:       s,
 	})
 	s.active.Add(1)
 	s.e.changeActive(1)

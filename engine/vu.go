@@ -38,6 +38,22 @@ type Activation struct {
 	Tags     map[string]string // scenario tags, added to every sample
 	// StartTime is when the scenario started (k6 scenario.startTime).
 	StartTime time.Time
+	// Run answers the VU's questions about the run while it is active (k6/execution); nil
+	// outside of an engine (tests).
+	Run RunInfo
+}
+
+// RunInfo is what an active VU may ask the engine about the run (k6/execution). Its methods
+// are safe for concurrent use.
+type RunInfo interface {
+	// Progress is the scenario's progress, 0..1, as its executor measures it: iterations
+	// ended over planned ones for the iteration-bounded executors, elapsed over duration
+	// for the time-bounded ones (k6 scenario.progress).
+	Progress() float64
+	// Iterations counts this instance's iterations so far, in every scenario: those that ran
+	// to their end (errors included) and those cut short (k6 instance.iterationsCompleted
+	// and iterationsInterrupted).
+	Iterations() (completed, interrupted int64)
 }
 
 // Iteration identifies one iteration handed to an ActiveVU by its executor.

@@ -49,12 +49,28 @@ func (v *vu) getters(props map[string]func() any) (*goja.Object, error) {
 }
 
 func (v *vu) execVU() (*goja.Object, error) {
-	return v.getters(map[string]func() any{
+	o, err := v.getters(map[string]func() any{
 		"idInTest":            func() any { return v.idInTest() },
 		"idInInstance":        func() any { return v.id },
 		"iterationInInstance": func() any { return max(v.iter, 0) },
 		"iterationInScenario": func() any { v.mustActive("vu.iterationInScenario"); return max(v.act.scnIter, 0) },
 	})
+	if err != nil {
+		return nil, err
+	}
+	tags := v.rt.NewDynamicObject(vuTags{v})
+	if err := o.Set("tags", tags); err != nil {
+		return nil, err
+	}
+	meta := v.rt.NewDynamicObject(vuMetadata{v})
+	m, err := v.getters(map[string]func() any{
+		"tags":     func() any { return tags },
+		"metadata": func() any { return meta },
+	})
+	if err != nil {
+		return nil, err
+	}
+	return o, o.Set("metrics", m)
 }
 
 // idInTest is the VU's id across all the execution segments of the test (k6 vu.idInTest):
@@ -82,7 +98,13 @@ func (v *vu) execScenario() (*goja.Object, error) {
 			v.mustActive("scenario.startTime")
 			return v.act.StartTime.UnixMilli()
 		},
-		"progress":            func() any { v.mustActive("scenario.progress"); return 0 },
+		"progress": func() any {
+			v.mustActive("scenario.progress")
+			if v.act.Run == nil {
+				return 0
+			}
+			return v.act.Run.Progress()
+		},
 		"iterationInTest":     func() any { v.mustActive("scenario.iterationInTest"); return v.act.it.InTest },
 		"iterationInInstance": func() any { v.mustActive("scenario.iterationInInstance"); return v.act.it.InInstance },
 	})
@@ -100,6 +122,9 @@ func (v *vu) execTest() (*goja.Object, error) {
 	if err := o.Set("abort", abort); err != nil {
 		return nil, err
 	}
+	if err := o.Set("fail", v.markFailed); err != nil {
+		return nil, err
+	}
 	raw, err := json.Marshal(v.sh.options)
 	if err != nil {
 		return nil, err
@@ -111,8 +136,30 @@ func (v *vu) execTest() (*goja.Object, error) {
 	return o, o.Set("options", opts)
 }
 
+// markFailed is test.fail(reason): as in k6, the run goes on but ends failed (exit 110), and
+// the reason is logged as an error.
+func (v *vu) markFailed(reason goja.Value) {
+	msg := "test marked as failed"
+	if reason != nil && !goja.IsUndefined(reason) && !goja.IsNull(reason) {
+		msg += ": " + reason.String()
+	}
+	if v.inInit {
+		v.throw("k6/execution: test.fail() is not supported in the init code")
+	}
+	v.sh.markFailed(msg)
+	v.Logger().Error(msg)
+}
+
 func (v *vu) execInstance() (*goja.Object, error) {
 	return v.getters(map[string]func() any{
+		"iterationsCompleted": func() any {
+			done, _ := v.sh.iterations()
+			return done
+		},
+		"iterationsInterrupted": func() any {
+			_, cut := v.sh.iterations()
+			return cut
+		},
 		"vusActive":      func() any { return v.sh.vusActive.Load() },
 		"vusInitialized": func() any { return v.sh.vusInit.Load() },
 		"currentTestRunDuration": func() any {

@@ -59,6 +59,10 @@ func (v *vu) Activate(a engine.Activation) engine.ActiveVU {
 		v.envLayered = len(a.Env) > 0
 	}
 	v.act.scnIter = v.scenarioIter[a.Scenario]
+	v.metadata = nil
+	if a.Run != nil && v.sh.run.Load() == nil {
+		v.sh.run.Store(&a.Run)
+	}
 	v.sh.vusActive.Add(1)
 	return v
 }
@@ -72,6 +76,7 @@ func (v *vu) Deactivate() {
 	v.watch.stop(v.rt)
 	v.act = activation{}
 	v.tags = v.sh.baseTags
+	v.metadata = nil
 	v.ctx = context.Background()
 	v.sh.vusActive.Add(-1)
 }

@@ -62,6 +62,10 @@ type shared struct {
 	vuInTest func(uint64) uint64 // RunnerConfig.VUInTest; nil is the identity
 
 	vusActive, vusInit atomic.Int64
+	// run is the engine's RunInfo, from the first activation on (nil before).
+	run atomic.Pointer[engine.RunInfo]
+	// failed holds the first test.fail() message; nil while the run is not marked failed.
+	failed atomic.Pointer[string]
 
 	setupMu   sync.RWMutex
 	setupJSON string // JSON of setup()'s result; "" when none or undefined
@@ -85,6 +89,27 @@ func newShared(p *Program, reg *modules.Registry, mreg *metrics.Registry, opts o
 	}
 	sh.baseTags = metrics.NewTags(tags)
 	return sh
+}
+
+// iterations returns the instance's completed and interrupted iterations (0 before the
+// first scenario starts).
+func (sh *shared) iterations() (completed, interrupted int64) {
+	if ri := sh.run.Load(); ri != nil {
+		return (*ri).Iterations()
+	}
+	return 0, 0
+}
+
+// markFailed records a test.fail() message; the first one is kept.
+func (sh *shared) markFailed(msg string) { sh.failed.CompareAndSwap(nil, &msg) }
+
+// MarkedFailed reports whether a script called test.fail() (k6/execution), with the first
+// call's message. The run must then end failed (k6 exits 110).
+func (r *Runner) MarkedFailed() (string, bool) {
+	if p := r.sh.failed.Load(); p != nil {
+		return *p, true
+	}
+	return "", false
 }
 
 // Runner runs a compiled Program: it implements engine.Runner. NewVU, Setup, Teardown and

@@ -41,6 +41,8 @@ type vu struct {
 	scenarioIter map[string]uint64
 	act          activation
 	envLayered   bool // __ENV holds a scenario's env on top of the run's
+	// metadata is k6/execution's vu.metrics.metadata, for the current scenario.
+	metadata map[string]string
 }
 
 var (

@@ -11,6 +11,7 @@ const (
 	exitScriptException  = 107 // syntax error or exception in init, setup or teardown
 	exitAborted          = 108 // test.abort()
 	exitIntegrity        = 110 // a critical integrity check failed (nnjs only)
+	exitMarkedFailed     = 110 // exec.test.fail() marked the run failed (k6's MarkedAsFailed); shares 110 with integrity
 	exitDatabase         = 111 // database unreachable or refused (guard, schema) (nnjs only)
 	exitValidationFailed = 112 // `nnjs validate` found a failing check (nnjs only)
 )
@@ -20,7 +21,7 @@ const (
 // others. Errors before the load (104, 107, 111) end the run at once and never compete.
 //
 //  1. 111: a database the run needs could not be used (integrity checks after the load)
-//  2. 110: a critical integrity check failed
+//  2. 110: a critical integrity check failed, or the script called exec.test.fail()
 //  3. the run's own stop: 107 (script exception in setup or teardown), 100/101 (setup or
 //     teardown timeout), 108 (test.abort()), 105 (a signal); one at most
 //  4. 99: thresholds crossed (also when one with abortOnFail stopped the run)

@@ -74,6 +74,14 @@ func (r *execution) judgeRun(runErr error) {
 	r.verdict.fail(code, runErr, "%s; its error is printed below", what)
 }
 
+// judgeMarkedFailed records a run that the script marked failed with exec.test.fail(): exit
+// 110, k6's code for it (which nnjs also uses for a failed integrity check).
+func (r *execution) judgeMarkedFailed() {
+	if msg, failed := r.runner.MarkedFailed(); failed {
+		r.verdict.fail(exitMarkedFailed, nil, "%s (exec.test.fail())", msg)
+	}
+}
+
 // judgeThresholds records the thresholds' outcome; a threshold with abortOnFail that stopped
 // the run is named. As in k6, a threshold whose metric got no samples is judged on 0 when its
 // aggregation has a value (count, trend statistics) and passes unjudged when it has none (the

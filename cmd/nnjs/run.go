@@ -267,6 +267,7 @@ func (r *execution) finish(a *app, runErr error) int {
 	res := r.script.thresholds.Evaluate(snap)
 	r.final, r.results = snap, res
 	r.judgeRun(runErr)
+	r.judgeMarkedFailed()
 	r.judgeThresholds(res, runErr)
 	if r.db.monitor != nil {
 		rep := r.db.monitor.Report()

@@ -94,7 +94,7 @@ func (in *instance) checkTags(base *metrics.Tags, extra map[string]string, name 
 }
 
 // group(name, fn) runs fn with the group tag extended by "::name", emits group_duration and
-// returns fn's result. Exceptions propagate after the tags are restored.
+// returns fn's result. Exceptions propagate after the group tag is restored.
 func (in *instance) group(call goja.FunctionCall) goja.Value {
 	name := call.Argument(0).String()
 	fn, _ := goja.AssertFunction(call.Argument(1))
@@ -113,12 +113,22 @@ func (in *instance) group(call goja.FunctionCall) goja.Value {
 	in.vu.SetTags(tags)
 	start := time.Now()
 	res, err := fn(goja.Undefined())
-	in.vu.SetTags(prev)
+	in.vu.SetTags(restoreGroup(in.vu.Tags(), tags, prev, parent))
 	in.vu.Recorder().Add(in.groupDur, tags, float64(time.Since(start))/float64(time.Millisecond))
 	if err != nil {
 		panic(err)
 	}
 	return res
+}
+
+// restoreGroup returns the tags after a group: the tags from before it when the group's
+// function left them as the group set them, else (it set a VU tag through k6/execution) the
+// current tags with the group tag put back to parent, so the new tag stays, as in k6.
+func restoreGroup(cur, inGroup, prev *metrics.Tags, parent string) *metrics.Tags {
+	if cur == inGroup {
+		return prev
+	}
+	return cur.With("group", parent)
 }
 
 // sleep(seconds) pauses the VU; when the VU's context is cancelled it stops at once and
