@@ -19,8 +19,7 @@ var nnjsOptionKeys = []string{"db", "integrity"}
 var k6OnlyOptionKeys = []string{
 	"blacklistIPs", "blockHostnames", "cloud", "consoleOutput", "dns", "ext", "httpDebug",
 	"linger", "localIPs", "metricSamplesBufferSize", "minIterationDuration",
-	"noUsageReport", "paused", "rps", "systemTags", "tlsAuth", "tlsCipherSuites",
-	"tlsVersion",
+	"noUsageReport", "paused", "rps", "systemTags",
 }
 
 // warnOptions warns, as k6 does, about option keys nnjs does not know or does not implement.

@@ -35,18 +35,21 @@ type Options struct {
 	Tags map[string]string `json:"tags,omitempty"`
 
 	// HTTP client options.
-	UserAgent             *string   `json:"userAgent,omitempty"`
-	MaxRedirects          *int64    `json:"maxRedirects,omitempty"`
-	Batch                 *int64    `json:"batch,omitempty"`
-	BatchPerHost          *int64    `json:"batchPerHost,omitempty"`
-	DiscardResponseBodies *bool     `json:"discardResponseBodies,omitempty"`
-	InsecureSkipTLSVerify *bool     `json:"insecureSkipTLSVerify,omitempty"`
-	NoConnectionReuse     *bool     `json:"noConnectionReuse,omitempty"`
-	NoVUConnectionReuse   *bool     `json:"noVUConnectionReuse,omitempty"`
-	NoCookiesReset        *bool     `json:"noCookiesReset,omitempty"`
-	Throw                 *bool     `json:"throw,omitempty"`
-	HTTPTimeout           *Duration `json:"httpTimeout,omitempty"` // nnjs: default per-request timeout
-	Hosts                 Hosts     `json:"hosts,omitempty"`
+	UserAgent             *string      `json:"userAgent,omitempty"`
+	MaxRedirects          *int64       `json:"maxRedirects,omitempty"`
+	Batch                 *int64       `json:"batch,omitempty"`
+	BatchPerHost          *int64       `json:"batchPerHost,omitempty"`
+	DiscardResponseBodies *bool        `json:"discardResponseBodies,omitempty"`
+	InsecureSkipTLSVerify *bool        `json:"insecureSkipTLSVerify,omitempty"`
+	NoConnectionReuse     *bool        `json:"noConnectionReuse,omitempty"`
+	NoVUConnectionReuse   *bool        `json:"noVUConnectionReuse,omitempty"`
+	NoCookiesReset        *bool        `json:"noCookiesReset,omitempty"`
+	Throw                 *bool        `json:"throw,omitempty"`
+	HTTPTimeout           *Duration    `json:"httpTimeout,omitempty"` // nnjs: default per-request timeout
+	Hosts                 Hosts        `json:"hosts,omitempty"`
+	TLSVersion            *TLSVersions `json:"tlsVersion,omitempty"`
+	TLSCipherSuites       CipherSuites `json:"tlsCipherSuites,omitempty"`
+	TLSAuth               TLSAuths     `json:"tlsAuth,omitempty"`
 
 	// ExecutionSegment and ExecutionSegmentSequence split the run across processes (k6 syntax).
 	ExecutionSegment         string `json:"executionSegment,omitempty"`

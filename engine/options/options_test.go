@@ -122,3 +122,24 @@ func TestParseHosts(t *testing.T) {
 		assert.ErrorContains(t, err, "options.hosts: ", bad)
 	}
 }
+
+func TestParseTLSOptions(t *testing.T) {
+	t.Parallel()
+	o, err := Parse([]byte(`{"tlsVersion": "tls1.2", "tlsCipherSuites": ["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"]}`))
+	require.NoError(t, err)
+	assert.Equal(t, &TLSVersions{Min: 0x0303, Max: 0x0303}, o.TLSVersion)
+	assert.Equal(t, []uint16{0xc02f}, o.TLSCipherSuites.IDs())
+	o, err = Parse([]byte(`{"tlsVersion": {"min": "tls1.2"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, &TLSVersions{Min: 0x0303}, o.TLSVersion)
+	for bad, msg := range map[string]string{
+		`{"tlsVersion": "ssl3.0"}`:                                  "options.tlsVersion: unknown TLS version",
+		`{"tlsVersion": {"min": "tls1.3", "max": "tls1.2"}}`:        "options.tlsVersion: min tls1.3 is above max",
+		`{"tlsCipherSuites": ["TLS_NOPE"]}`:                         `options.tlsCipherSuites: unknown cipher suite "TLS_NOPE"`,
+		`{"tlsAuth": [{"cert": "x", "key": "y"}]}`:                  "options.tlsAuth: [0]: tls: failed to find any PEM data",
+		`{"tlsAuth": [{"cert": "x", "key": "y", "password": "p"}]}`: "options.tlsAuth: [0]: encrypted keys",
+	} {
+		_, err := Parse([]byte(bad))
+		assert.ErrorContains(t, err, msg, bad)
+	}
+}

@@ -14,12 +14,16 @@
 //	  res.status; res.json('data.id'); res.timings.waiting;
 //	}
 //
-// Connections: unlike k6 (one http.Transport per VU), every VU shares one tuned
-// *http.Transport per TLS/keep-alive setting (at most four per run). With HTTP/1.1 a
-// connection serves one request at a time, so a busy VU still holds its own connection while
-// idle ones are shared: 5,000 VUs cost 5,000 sockets at most, not 5,000 transports with their
-// own idle pools, dial state and TLS session caches. HTTP/2 is not negotiated, which keeps
-// per-VU connection semantics and exact per-request byte counts (see below).
+// Connections: plain-http requests of every VU share one tuned transport per keep-alive
+// setting (unlike k6, which gives each VU its own). With HTTP/1.1 a connection serves one
+// request at a time, so a busy VU still holds its own connection while idle ones are shared:
+// 5,000 VUs cost 5,000 sockets at most, not 5,000 transports with their own idle pools.
+// https requests use the VU's own transport, as in k6: HTTP/2 is negotiated by ALPN when the
+// server offers it, and a VU's HTTP/2 connection multiplexes that VU's requests only, so the
+// connections a run opens, and the bytes each VU is charged, are k6's. options.tlsVersion,
+// tlsCipherSuites, tlsAuth and insecureSkipTLSVerify shape every TLS connection; roots are
+// the system's (SSL_CERT_FILE, SSL_CERT_DIR). options.noVUConnectionReuse gives a VU its own
+// plain-http transport too, its idle connections closed at each iteration start.
 //
 // Fast path: plain-http keep-alive requests do not go through http.Transport's per-connection
 // reader and writer goroutines. A small HTTP/1.1 RoundTripper (fastTransport) writes the

@@ -5,7 +5,6 @@ import (
 
 	"github.com/dop251/goja"
 
-	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
@@ -44,6 +43,8 @@ type defaults struct {
 	throw        bool
 	transport    *fastTransport
 	own          bool // transport is this VU's alone (noVUConnectionReuse)
+	kind         transportKind
+	tlsTransport *fastTransport // https: the VU's own, built on first use
 	batch        int
 	batchPerHost int
 }
@@ -55,9 +56,8 @@ func (in *instance) settings() *defaults {
 	d := &defaults{timeout: 60 * time.Second, redirects: 10, batch: 20, batchPerHost: 6}
 	ua := in.mod.cfg.UserAgent
 	var kind transportKind
-	var hosts options.Hosts
-	if o := in.vu.Options(); o != nil {
-		hosts = o.Hosts
+	o := in.vu.Options()
+	if o != nil {
 		d.own = o.NoVUConnectionReuse != nil && *o.NoVUConnectionReuse
 		if o.HTTPTimeout != nil {
 			d.timeout = o.HTTPTimeout.D()
@@ -86,13 +86,25 @@ func (in *instance) settings() *defaults {
 		}
 	}
 	d.userAgent = []string{ua}
+	d.kind = kind
 	if d.own {
-		d.transport = in.mod.vuTransport(kind, hosts)
+		d.transport = in.mod.vuTransport(kind, o)
+		d.tlsTransport = d.transport
 	} else {
-		d.transport = in.mod.transport(kind, hosts)
+		d.transport = in.mod.transport(kind, o)
 	}
 	in.defaults = d
 	return d
+}
+
+// httpsTransport returns the VU's own transport for https requests (k6's per-VU transport:
+// a VU's HTTP/2 connections are its own), building it on first use.
+func (in *instance) httpsTransport() *fastTransport {
+	d := in.settings()
+	if d.tlsTransport == nil {
+		d.tlsTransport = in.mod.vuTransport(d.kind, in.vu.Options())
+	}
+	return d.tlsTransport
 }
 
 func (in *instance) getTracer() *tracer {

@@ -52,7 +52,7 @@ type Module struct {
 	cfg        Config
 	mu         sync.Mutex
 	transports [4]atomic.Pointer[fastTransport]
-	hosts      *hostTable       // options.hosts, set with the first transport (options are final then)
+	net        *netSettings     // from the options, set with the first transport (options are final then)
 	own        []*fastTransport // the VUs' own transports (options.noVUConnectionReuse)
 }
 
@@ -73,9 +73,9 @@ func New(cfg Config) *Module {
 	return &Module{cfg: cfg}
 }
 
-// transport returns the shared transport of a kind, building it on first use. hosts is
-// the run's options.hosts; the first call's is kept (every VU has the same options).
-func (m *Module) transport(kind transportKind, hosts options.Hosts) *fastTransport {
+// transport returns the shared transport of a kind, building it on first use. o is the
+// run's options; the first call's are kept (every VU has the same options).
+func (m *Module) transport(kind transportKind, o *options.Options) *fastTransport {
 	if t := m.transports[kind].Load(); t != nil {
 		return t
 	}
@@ -84,27 +84,28 @@ func (m *Module) transport(kind transportKind, hosts options.Hosts) *fastTranspo
 	if t := m.transports[kind].Load(); t != nil {
 		return t
 	}
-	t := newFastTransport(newTransport(m.cfg, kind, m.hostTable(hosts)))
+	t := newFastTransport(newTransport(m.cfg, kind, m.settings(o)))
 	m.transports[kind].Store(t)
 	return t
 }
 
-// vuTransport returns a transport for one VU alone (options.noVUConnectionReuse: as k6's
-// per-VU transport, its idle connections are closed between iterations).
-func (m *Module) vuTransport(kind transportKind, hosts options.Hosts) *fastTransport {
+// vuTransport returns a transport for one VU alone, as k6 gives each VU: for https (each VU
+// has its own connections, HTTP/2 ones included) and under options.noVUConnectionReuse
+// (its idle connections are closed between iterations).
+func (m *Module) vuTransport(kind transportKind, o *options.Options) *fastTransport {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	t := newFastTransport(newTransport(m.cfg, kind, m.hostTable(hosts)))
+	t := newFastTransport(newTransport(m.cfg, kind, m.settings(o)))
 	m.own = append(m.own, t)
 	return t
 }
 
-// hostTable returns the run's hosts table, built on first use; m.mu is held.
-func (m *Module) hostTable(hosts options.Hosts) *hostTable {
-	if m.hosts == nil {
-		m.hosts = newHostTable(hosts)
+// settings returns the run's network settings, built on first use; m.mu is held.
+func (m *Module) settings(o *options.Options) *netSettings {
+	if m.net == nil {
+		m.net = newNetSettings(o)
 	}
-	return m.hosts
+	return m.net
 }
 
 // CloseIdleConnections closes the idle connections of every transport (end of run).

@@ -111,6 +111,9 @@ func (in *instance) prepare(method string, u, body, params goja.Value) *prepared
 		in.takeDigestCreds(p, req)
 	}
 	req.Header = h
+	if req.URL.Scheme == "https" {
+		p.transport = in.httpsTransport()
+	}
 	if p.host != "" {
 		req.Host = p.host
 	}

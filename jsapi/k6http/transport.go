@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/nnprotect/nnjs/engine/options"
 )
 
 // Defaults of Config.
@@ -84,8 +86,66 @@ func counted(c net.Conn) *countConn {
 	return nil
 }
 
-// newTransport builds a transport for one kind; hosts is options.hosts (nil when unset).
-func newTransport(cfg Config, kind transportKind, hosts *hostTable) *http.Transport {
+// netSettings are the options that shape a run's transports.
+type netSettings struct {
+	hosts *hostTable
+	tls   *tls.Config // nil: no TLS option set
+}
+
+// newNetSettings reads options.hosts and the TLS options (checked when they were read).
+func newNetSettings(o *options.Options) *netSettings {
+	ns := &netSettings{}
+	if o == nil {
+		return ns
+	}
+	ns.hosts = newHostTable(o.Hosts)
+	if o.TLSVersion == nil && len(o.TLSCipherSuites) == 0 && len(o.TLSAuth) == 0 {
+		return ns
+	}
+	c := &tls.Config{}
+	if v := o.TLSVersion; v != nil {
+		c.MinVersion, c.MaxVersion = v.Min, v.Max
+	}
+	if len(o.TLSCipherSuites) > 0 {
+		c.CipherSuites = o.TLSCipherSuites.IDs()
+	}
+	for _, a := range o.TLSAuth {
+		if cert, err := a.Certificate(); err == nil {
+			c.Certificates = append(c.Certificates, cert)
+		}
+	}
+	ns.tls = c
+	return ns
+}
+
+// tlsConfig builds the client TLS configuration: the base one of Config, then k6's options
+// (versions, cipher suites, client certificates), then the transport kind's verification.
+// Roots are the system's (SSL_CERT_FILE and SSL_CERT_DIR are honoured) unless Config sets
+// them. ALPN offers h2 and http/1.1.
+func tlsConfig(cfg Config, kind transportKind, ns *netSettings) *tls.Config {
+	c := &tls.Config{MinVersion: tls.VersionTLS12}
+	if cfg.TLSClientConfig != nil {
+		c = cfg.TLSClientConfig.Clone()
+	}
+	if o := ns.tls; o != nil {
+		if o.MinVersion != 0 {
+			c.MinVersion = o.MinVersion
+		}
+		if o.MaxVersion != 0 {
+			c.MaxVersion = o.MaxVersion
+		}
+		if o.CipherSuites != nil {
+			c.CipherSuites = o.CipherSuites
+		}
+		c.Certificates = append(c.Certificates, o.Certificates...)
+	}
+	c.InsecureSkipVerify = c.InsecureSkipVerify || kind&kindInsecure != 0 //nolint:gosec // k6 option
+	return c
+}
+
+// newTransport builds a transport for one kind.
+func newTransport(cfg Config, kind transportKind, ns *netSettings) *http.Transport {
+	hosts := ns.hosts
 	dialer := &net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		addr = hosts.route(addr)
@@ -98,16 +158,10 @@ func newTransport(cfg Config, kind transportKind, hosts *hostTable) *http.Transp
 		}
 		return &countConn{Conn: c}, nil
 	}
-	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
-	if cfg.TLSClientConfig != nil {
-		tlsConf = cfg.TLSClientConfig.Clone()
-	}
-	tlsConf.InsecureSkipVerify = tlsConf.InsecureSkipVerify || kind&kindInsecure != 0 //nolint:gosec // k6 option
-	tlsConf.NextProtos = []string{"http/1.1"}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dial,
-		TLSClientConfig:       tlsConf,
+		TLSClientConfig:       tlsConfig(cfg, kind, ns),
 		TLSHandshakeTimeout:   cfg.DialTimeout,
 		MaxIdleConns:          0, // unlimited: bounded by MaxIdleConnsPerHost × hosts
 		MaxIdleConnsPerHost:   cfg.MaxIdleConnsPerHost,
@@ -115,7 +169,7 @@ func newTransport(cfg Config, kind transportKind, hosts *hostTable) *http.Transp
 		ExpectContinueTimeout: time.Second,
 		DisableKeepAlives:     kind&kindNoReuse != 0,
 		DisableCompression:    true, // as k6: no implicit Accept-Encoding; readBody decodes what comes
-		ForceAttemptHTTP2:     false,
+		ForceAttemptHTTP2:     true, // as k6: HTTP/2 when the server offers it by ALPN
 		WriteBufferSize:       8 << 10,
 		ReadBufferSize:        8 << 10,
 	}
