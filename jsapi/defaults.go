@@ -5,6 +5,7 @@ import (
 	"github.com/nnprotect/nnjs/jsapi/internal/k6crypto"
 	"github.com/nnprotect/nnjs/jsapi/internal/k6data"
 	"github.com/nnprotect/nnjs/jsapi/internal/k6encoding"
+	"github.com/nnprotect/nnjs/jsapi/internal/k6html"
 	"github.com/nnprotect/nnjs/jsapi/internal/k6metrics"
 	"github.com/nnprotect/nnjs/jsapi/internal/k6timers"
 	"github.com/nnprotect/nnjs/jsapi/internal/k6websockets"
@@ -17,7 +18,7 @@ import (
 func Execution() modules.Module { return executionModule{} }
 
 // DefaultModules returns a new registry with the core modules under their k6 and nnjs names:
-// k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/crypto, k6/timers, k6/ws,
+// k6, k6/metrics, k6/execution, k6/data, k6/encoding, k6/html, k6/crypto, k6/timers, k6/ws,
 // k6/websockets (and k6/experimental/websockets). Callers add more (k6/http)
 // with Register before compiling. Build one registry per run: k6/data keeps its shared
 // arrays in it.
@@ -31,6 +32,7 @@ func defaultModules(ws wsconn.Options) *modules.Registry {
 	reg.Register(Execution(), "k6/execution", "nnjs/execution")
 	reg.Register(k6data.New(), "k6/data", "nnjs/data")
 	reg.Register(k6encoding.New(), "k6/encoding", "nnjs/encoding")
+	reg.Register(k6html.New(), "k6/html", "nnjs/html")
 	reg.Register(k6crypto.New(), "k6/crypto", "nnjs/crypto")
 	reg.Register(k6timers.New(), "k6/timers", "nnjs/timers")
 	reg.Register(k6ws.New(ws), "k6/ws", "nnjs/ws")
