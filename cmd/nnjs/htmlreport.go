@@ -28,6 +28,7 @@ type reporting struct {
 	sampler *report.Sampler
 	dash    *dashboard.Server
 	path    string        // --report FILE.html
+	written bool          // path was written
 	hold    time.Duration // --dashboard-hold
 	title   string
 }
@@ -133,6 +134,7 @@ func (rp *reporting) finish(a *app, d *report.Data) error {
 	if err := writeReportFile(rp.path, d); err != nil {
 		return err
 	}
+	rp.written = true
 	fmt.Fprintf(a.stderr, "nnjs run: report written to %s\n", rp.path)
 	return nil
 }

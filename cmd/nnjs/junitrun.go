@@ -19,15 +19,20 @@ func (a *app) writeJUnit(path string, outs []*outcome, code int) int {
 	for _, o := range outs {
 		rep.Suites = append(rep.Suites, junitSuite(o))
 	}
-	err := writeFileAtomic(path, func(f *os.File) error { return junit.Write(f, rep) })
-	if err != nil {
-		fmt.Fprintf(a.stderr, "nnjs run: --junit %s was not written: %v\n", path, err)
+	return a.writeAfterRun("the JUnit report", path, code, func(f *os.File) error { return junit.Write(f, rep) })
+}
+
+// writeAfterRun writes what (a file the run or suite ends with) to path and returns the exit
+// code: code, or 104 when the file could not be written and nothing else failed.
+func (a *app) writeAfterRun(what, path string, code int, write func(*os.File) error) int {
+	if err := writeFileAtomic(path, write); err != nil {
+		fmt.Fprintf(a.stderr, "nnjs run: %s %s was not written: %v\n", what, path, err)
 		if code == exitOK {
 			return exitInvalidConfig
 		}
 		return code
 	}
-	fmt.Fprintf(a.stderr, "nnjs run: JUnit report written to %s\n", path)
+	fmt.Fprintf(a.stderr, "nnjs run: %s written to %s\n", what, path)
 	return code
 }
 

@@ -36,6 +36,7 @@ type outcome struct {
 	// when the run stopped before it was made); recordFields are its headline fields.
 	record       []byte
 	recordFields []keyFigure
+	report       string // the HTML report the run wrote ("" for none)
 }
 
 // checkCounts are the passes and failures of the script's check() calls.
@@ -57,6 +58,9 @@ func (o *outcome) judge(r *execution, code int) {
 	o.results = r.results
 	o.integrityAsked = r.db.integrity != nil
 	o.integrity, o.integrityNotJudged = r.report.integrity, r.report.notJudged
+	if r.rp != nil && r.rp.written {
+		o.report = r.rp.path
+	}
 	if r.record != nil {
 		o.record, _ = r.recordJSON() // a Record always marshals; the other outputs say so if not
 		o.recordFields = []keyFigure{{"run.id", r.record.ID}, {"nnjs.version", r.record.NNJS.Version},

@@ -160,6 +160,11 @@ func (a *app) planSuite(cli *pflag.FlagSet, cf *runFlags) ([]suiteScript, error)
 	if err := cf.checkSuiteFlags(); err != nil {
 		return nil, err
 	}
+	if cf.report != "" {
+		if err := checkWritable("--report ", cf.report); err != nil {
+			return nil, fmt.Errorf("%w (a suite writes its report index there)", err)
+		}
+	}
 	names := map[string]bool{}
 	var out []suiteScript
 	for i, e := range entries {

@@ -150,3 +150,32 @@ func TestNamedPath(t *testing.T) {
 		assert.Equal(t, want, namedPath(in, "smoke"), in)
 	}
 }
+
+// TestSuiteReports: --report in a suite writes one report per script (named after it) and
+// the index at --report's path, linking only the reports this suite wrote (not a stale one
+// of a script that failed before its load).
+func TestSuiteReports(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	pass := scriptFileIn(t, dir, "pass.js", `export const options = { iterations: 2 };
+export default function () {}
+`)
+	syntax := scriptFileIn(t, dir, "syntax.js", "export default function () { let x = ; }\n")
+	out := t.TempDir()
+	stale := filepath.Join(out, "r-syntax.html")
+	require.NoError(t, os.WriteFile(stale, []byte("an old report"), 0o644))
+	r := nnjs(t.Context(), nil, "run", "-q", "--no-summary", "--report", filepath.Join(out, "r.html"), pass, syntax)
+	assert.Equal(t, exitScriptException, r.code, r.stderr)
+	page, err := os.ReadFile(filepath.Join(out, "r-pass.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "nnjs report: pass.js")
+	index, err := os.ReadFile(filepath.Join(out, "r.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(index), `<a href="r-pass.html">report</a>`)
+	assert.NotContains(t, string(index), "r-syntax.html")
+	assert.Contains(t, string(index), "FAILED, exit code 107")
+
+	r = nnjs(t.Context(), nil, "run", "-q", "--report", filepath.Join(out, "missing", "r.html"), pass, syntax)
+	assert.Equal(t, exitInvalidConfig, r.code)
+	assert.Contains(t, r.stderr, "a suite writes its report index there")
+}

@@ -3,10 +3,15 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/url"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/nnprotect/nnjs/internal/report"
 )
 
 // runSuite runs the suite's scripts one after another, each with its summary, then prints
@@ -41,10 +46,43 @@ func (a *app) runSuite(fs *pflag.FlagSet, f *runFlags) int {
 	}
 	code := suiteExitCode(outs, signalled)
 	writeSuiteTable(a.stdout, outs, code)
+	if f.report != "" {
+		code = a.writeReportIndex(f.report, outs, code)
+	}
 	if f.junit != "" {
 		code = a.writeJUnit(f.junit, outs, code)
 	}
 	return code
+}
+
+// writeReportIndex writes the suite's report index to path, linking the scripts' reports,
+// and returns the exit code: code, or 104 when the index could not be written and nothing
+// else failed.
+func (a *app) writeReportIndex(path string, outs []*outcome, code int) int {
+	idx := report.Index{Title: "nnjs suite: " + filepath.Base(path), Passed: code == exitOK, Code: code, Meaning: exitMeaning(code)}
+	for _, o := range outs {
+		row := report.IndexRow{Name: o.name, Script: o.script, NotRun: o.notRun, Code: o.code, Meaning: exitMeaning(o.code),
+			Duration: o.took.Round(time.Millisecond).String(), Thresholds: o.thresholdsCell(), Checks: o.checksCell(), Integrity: o.integrityCell()}
+		if o.report != "" {
+			row.Href = relativeHref(filepath.Dir(path), o.report)
+		}
+		idx.Rows = append(idx.Rows, row)
+	}
+	return a.writeAfterRun("the suite's report index", path, code, func(f *os.File) error { return report.WriteIndex(f, idx) })
+}
+
+// relativeHref is target as a link from a page in dir: relative when it can be, else an
+// absolute file URL.
+func relativeHref(dir, target string) string {
+	absDir, err1 := filepath.Abs(dir)
+	absTarget, err2 := filepath.Abs(target)
+	if err1 != nil || err2 != nil {
+		return filepath.ToSlash(target)
+	}
+	if rel, err := filepath.Rel(absDir, absTarget); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(absTarget)}).String()
 }
 
 // notRunSignal is why the scripts after a signal did not run.
