@@ -20,7 +20,7 @@ var exitMeanings = map[int]string{
 	exitSignal:           "stopped by a signal: the run is incomplete",
 	exitScriptException:  "script error",
 	exitAborted:          "aborted by exec.test.abort()",
-	exitIntegrity:        "a critical integrity check failed",
+	exitIntegrity:        "a critical integrity check failed, or the script called exec.test.fail()",
 	exitDatabase:         "a database was unreachable or not a staging database",
 	exitValidationFailed: "a validation check failed",
 }

@@ -131,7 +131,7 @@ func (r *execution) judgeThresholds(res threshold.Results, runErr error) {
 		text += fmt.Sprintf("; '%s' on %s stopped the run after %s (abortOnFail)", ta.expr, ta.metric, ta.at.Round(100*time.Millisecond))
 		err = ta
 	}
-	r.verdict.fail(exitThresholds, err, "%s", text)
+	r.verdict.failItemized(exitThresholds, err, "%s", text)
 }
 
 // failedNames names the first three failed thresholds and counts the others.
@@ -244,5 +244,5 @@ func (r *execution) judgeIntegrity(rep *integrity.Report) {
 			ids = append(ids, res.ID)
 		}
 	}
-	r.verdict.fail(exitIntegrity, nil, "integrity failed: critical checks %s", strings.Join(ids, ", "))
+	r.verdict.failItemized(exitIntegrity, nil, "integrity failed: critical checks %s", strings.Join(ids, ", "))
 }

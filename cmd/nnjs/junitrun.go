@@ -37,7 +37,8 @@ func (a *app) writeAfterRun(what, path string, code int, write func(*os.File) er
 }
 
 // junitSuite states one script's outcome as a testsuite: a "run" case (an error when the run
-// broke: script error, abort, timeout, signal, database), a case per threshold expression
+// broke: script error, abort, timeout, signal, database; a failure when the script called
+// exec.test.fail()), a case per threshold expression
 // (a failure when crossed) and per integrity check (a failure when a critical one failed).
 // It has a failure or an error exactly when the script's exit code is not 0.
 func junitSuite(o *outcome) junit.Suite {
@@ -52,16 +53,22 @@ func junitSuite(o *outcome) junit.Suite {
 	s.SystemOut = strings.Join(o.verdict.lines(), "\n")
 	switch {
 	case o.err != nil:
-		run.Error = &junit.Problem{Message: exitMessage(o.code), Type: exitType(o.code), Text: o.err.Error()}
+		run.Error = &junit.Problem{Message: exitMessage(o), Type: exitType(o.code), Text: o.err.Error()}
 	default:
-		var texts []string
+		var errs, fails []string
 		for _, it := range o.verdict.items {
-			if it.state == itemFailed && it.code != exitThresholds && it.code != exitIntegrity {
-				texts = append(texts, itemText(it))
+			switch {
+			case it.state != itemFailed || it.itemized:
+			case it.code == exitMarkedFailed && it.err == nil: // exec.test.fail(): judged, not broken
+				fails = append(fails, itemText(it))
+			default:
+				errs = append(errs, itemText(it))
 			}
 		}
-		if len(texts) > 0 {
-			run.Error = &junit.Problem{Message: exitMessage(o.code), Type: exitType(o.code), Text: strings.Join(texts, "\n")}
+		if len(errs) > 0 {
+			run.Error = &junit.Problem{Message: exitMessage(o), Type: exitType(o.code), Text: strings.Join(append(errs, fails...), "\n")}
+		} else if len(fails) > 0 {
+			run.Failure = &junit.Problem{Message: "the script marked the run failed (exec.test.fail())", Type: exitType(exitMarkedFailed), Text: strings.Join(fails, "\n")}
 		}
 	}
 	s.Cases = append(s.Cases, run)
@@ -76,12 +83,12 @@ func junitSuite(o *outcome) junit.Suite {
 				texts = append(texts, itemText(it))
 			}
 		}
-		s.Cases[0].Failure = &junit.Problem{Message: exitMessage(o.code), Type: exitType(o.code), Text: strings.Join(texts, "\n")}
+		s.Cases[0].Failure = &junit.Problem{Message: exitMessage(o), Type: exitType(o.code), Text: strings.Join(texts, "\n")}
 	}
 	return s
 }
 
-func exitMessage(code int) string { return fmt.Sprintf("exit code %d: %s", code, exitMeaning(code)) }
+func exitMessage(o *outcome) string { return fmt.Sprintf("exit code %d: %s", o.code, o.meaning()) }
 
 func exitType(code int) string { return "exit-" + strconv.Itoa(code) }
 
@@ -154,7 +161,7 @@ func junitProperties(o *outcome) []junit.Property {
 	ps := []junit.Property{
 		{Name: "script", Value: o.script},
 		{Name: "exit_code", Value: strconv.Itoa(o.code)},
-		{Name: "exit_meaning", Value: exitMeaning(o.code)},
+		{Name: "exit_meaning", Value: o.meaning()},
 	}
 	if o.judged {
 		ps = append(ps, junit.Property{Name: "checks_passed", Value: strconv.FormatUint(o.checks.passed, 10)},

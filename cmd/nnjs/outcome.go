@@ -100,6 +100,27 @@ func keyFigures(snap *metrics.Snapshot, reg *metrics.Registry) []keyFigure {
 	return out
 }
 
+// meaning is what the exit code means for this run: 110 is either a failed critical
+// integrity check or exec.test.fail(), and the run knows which.
+func (o *outcome) meaning() string {
+	if o.code == exitMarkedFailed {
+		integrityFailed := o.integrity != nil && o.integrity.CriticalFailed()
+		marked := false
+		for _, it := range o.verdict.items {
+			marked = marked || it.state == itemFailed && it.code == exitMarkedFailed && !it.itemized
+		}
+		switch {
+		case integrityFailed && marked:
+			return "a critical integrity check failed and the script called exec.test.fail()"
+		case integrityFailed:
+			return "a critical integrity check failed"
+		case marked:
+			return "the script marked the run failed (exec.test.fail())"
+		}
+	}
+	return exitMeaning(o.code)
+}
+
 // crossed returns how many thresholds were crossed.
 func (o *outcome) crossed() int { return len(o.results.Failures()) }
 

@@ -18,7 +18,7 @@ func (r *execution) reportVerdict(res threshold.Results) report.Verdict {
 		switch {
 		case it.state == itemNotJudged:
 			in.notJudged = append(in.notJudged, it.text)
-		case it.state == itemFailed && it.code != exitThresholds && it.code != exitIntegrity:
+		case it.state == itemFailed && !it.itemized:
 			in.reasons = append(in.reasons, it.text) // thresholds and checks are listed one by one
 		}
 	}

@@ -179,3 +179,27 @@ export default function () {}
 	assert.Equal(t, exitInvalidConfig, r.code)
 	assert.Contains(t, r.stderr, "a suite writes its report index there")
 }
+
+// TestSuiteMarkedFailed: a script that calls exec.test.fail() exits 110 like a failed
+// integrity check; the table says which it was and JUnit reports a failure of its run case
+// (a judged outcome, not a broken run).
+func TestSuiteMarkedFailed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	marked := scriptFileIn(t, dir, "marked.js", `import exec from 'k6/execution';
+export const options = { iterations: 2 };
+export default function () { if (exec.scenario.iterationInTest === 1) exec.test.fail('wrong totals'); }
+`)
+	pass := scriptFileIn(t, dir, "pass.js", `export default function () {}`)
+	junitPath := filepath.Join(t.TempDir(), "junit.xml")
+	r := nnjs(t.Context(), nil, "run", "-q", "--no-summary", "--no-color", "--junit", junitPath, pass, marked)
+	assert.Equal(t, exitMarkedFailed, r.code, r.stderr)
+	assert.Regexp(t, `(?m)^\s+2\s+marked\s+110\s+the script marked the run failed \(exec\.test\.fail\(\)\)\s`, r.stdout)
+	assert.Contains(t, r.stdout, "SUITE: FAILED, exit code 110 (the script marked the run failed (exec.test.fail()))")
+	doc := loadJUnit(t, junitPath)
+	run := doc.caseNamed(t, 1, "run")
+	require.NotNil(t, run.Failure)
+	assert.Nil(t, run.Error)
+	assert.Contains(t, run.Failure.Text, "wrong totals")
+	assert.Zero(t, doc.Suites[0].Failures+doc.Suites[0].Errors)
+}

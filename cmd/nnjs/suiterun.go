@@ -61,7 +61,7 @@ func (a *app) runSuite(fs *pflag.FlagSet, f *runFlags) int {
 func (a *app) writeReportIndex(path string, outs []*outcome, code int) int {
 	idx := report.Index{Title: "nnjs suite: " + filepath.Base(path), Passed: code == exitOK, Code: code, Meaning: exitMeaning(code)}
 	for _, o := range outs {
-		row := report.IndexRow{Name: o.name, Script: o.script, NotRun: o.notRun, Code: o.code, Meaning: exitMeaning(o.code),
+		row := report.IndexRow{Name: o.name, Script: o.script, NotRun: o.notRun, Code: o.code, Meaning: o.meaning(),
 			Duration: o.took.Round(time.Millisecond).String(), Thresholds: o.thresholdsCell(), Checks: o.checksCell(), Integrity: o.integrityCell()}
 		if o.report != "" {
 			row.Href = relativeHref(filepath.Dir(path), o.report)
@@ -120,12 +120,18 @@ func writeSuiteTable(w io.Writer, outs []*outcome, code int) {
 			failed++
 		}
 	}
-	verdict := "PASSED"
+	verdict, meaning := "PASSED", exitMeaning(code)
 	if code != exitOK {
 		verdict = "FAILED"
 	}
+	for _, o := range outs {
+		if o.notRun == "" && o.code == code && code != exitSignal {
+			meaning = o.meaning() // the deciding script's
+			break
+		}
+	}
 	fmt.Fprintf(w, "\n  █ SUITE: %s, exit code %d (%s): %d scripts, %d passed, %d failed, %d not run\n\n",
-		verdict, code, exitMeaning(code), len(outs), passed, failed, notRun)
+		verdict, code, meaning, len(outs), passed, failed, notRun)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "    #\tSCRIPT\tEXIT\tMEANING\tDURATION\tTHRESHOLDS\tCHECKS\tINTEGRITY")
 	for i, o := range outs {
@@ -133,7 +139,7 @@ func writeSuiteTable(w io.Writer, outs []*outcome, code int) {
 			fmt.Fprintf(tw, "    %d\t%s\t-\tnot run: %s\t-\t-\t-\t-\n", i+1, o.name, o.notRun)
 			continue
 		}
-		fmt.Fprintf(tw, "    %d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", i+1, o.name, o.code, exitMeaning(o.code),
+		fmt.Fprintf(tw, "    %d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", i+1, o.name, o.code, o.meaning(),
 			o.took.Round(10*time.Millisecond), o.thresholdsCell(), o.checksCell(), o.integrityCell())
 	}
 	tw.Flush()

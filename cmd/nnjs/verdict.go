@@ -19,6 +19,9 @@ type verdictItem struct {
 	code  int    // the exit code of a failed item
 	text  string // one line
 	err   error  // the error behind a failure, printed last with a hint
+	// itemized is set when the failure sums up parts judged one by one (each threshold, each
+	// integrity check), which reports such as JUnit list themselves.
+	itemized bool
 }
 
 type itemState uint8
@@ -40,6 +43,12 @@ func (v *verdict) notJudged(format string, args ...any) {
 // fail records a failed part; err (may be nil) is printed after the summary.
 func (v *verdict) fail(code int, err error, format string, args ...any) {
 	v.items = append(v.items, verdictItem{state: itemFailed, code: code, err: err, text: fmt.Sprintf(format, args...)})
+}
+
+// failItemized records a failure that sums up parts judged one by one (see itemized).
+func (v *verdict) failItemized(code int, err error, format string, args ...any) {
+	v.fail(code, err, format, args...)
+	v.items[len(v.items)-1].itemized = true
 }
 
 // code returns the exit code: the most important failure's, or exitOK.
