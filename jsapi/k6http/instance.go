@@ -21,6 +21,7 @@ type instance struct {
 	tracers    []*tracer // free list
 	defaults   *defaults
 	jsonFn     goja.Value            // response.json, built on first use
+	htmlFns    *htmlMethods          // response.html, submitForm, clickLink, built on first use
 	jarMethods map[string]goja.Value // CookieJar methods, built on first use
 	failLog    failureLog            // rate-limited "request failed" warnings
 }

@@ -37,6 +37,8 @@ func (o *response) Get(key string) goja.Value {
 		return o.in.rt.ToValue(o.r.code)
 	case "json":
 		return o.in.responseJSONFunc()
+	case "html", "submitForm", "clickLink":
+		return o.in.htmlMethod(key)
 	}
 	v := o.build(key)
 	if v == nil {

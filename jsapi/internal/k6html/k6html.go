@@ -109,3 +109,26 @@ func (b *Builder) nodes(v goja.Value) (*goquery.Selection, bool) {
 	s, ok := sym.Export().(*goquery.Selection)
 	return s, ok
 }
+
+// ParseSelection parses src and returns the JavaScript Selection of selector within it (the
+// whole document when selector is ""), and the Go node set behind it.
+func (b *Builder) ParseSelection(src, selector string) (goja.Value, *goquery.Selection) {
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(src))
+	if err != nil {
+		panic(b.rt.NewGoError(fmt.Errorf("html: %w", err)))
+	}
+	s := doc.Selection
+	if selector != "" {
+		s = s.Find(selector)
+	}
+	return b.selection(s), s
+}
+
+// FormObject returns what serializeObject() returns for form: the values a submit would send.
+func (b *Builder) FormObject(form *goquery.Selection) *goja.Object {
+	o := b.rt.NewObject()
+	for _, f := range b.formFields(form) {
+		_ = o.Set(f.name, f.value)
+	}
+	return o
+}
