@@ -7,6 +7,7 @@
 #
 #   bench/memory.sh                 # DURATION=2m EVERY=5
 #   DURATION=30s bench/memory.sh
+#   NNJS_FLAGS="--out json=/tmp/mem.json" bench/memory.sh   # with more flags (word-split)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,7 +32,7 @@ seconds() { local d=$1 s=0; [[ $d == *m* ]] && { s=$((${d%%m*} * 60)); d=${d#*m}
 limit=$(($(seconds "$DURATION") + 60))
 
 taskset -c 1 timeout "$limit" bin/nnjs run -q --no-summary -u "$VUS" -d "$DURATION" \
-  -e TARGET="http://$ADDR/" --summary-export "$OUT/memory.json" bench/http.js &
+  -e TARGET="http://$ADDR/" --summary-export "$OUT/memory.json" ${NNJS_FLAGS:-} bench/http.js &
 nnjs=$!
 
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
