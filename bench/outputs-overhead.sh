@@ -57,6 +57,12 @@ median() {
   awk -v k="$1" '$2==k {print $3}' "$rows" | sort -g |
     awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
 }
+# Same-round ratios (each run against the plain run of its round), then their median.
+paired() {
+  awk -v k="$1" '$2=="plain" {p[$1]=$3} $2==k {r[$1]=$3} END{for (i in r) print r[i]/p[i]}' "$rows" | sort -g |
+    awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
+}
+printf 'median of same-round ratios: --prometheus %.3f, --out json %.3f\n' "$(paired prometheus)" "$(paired json)"
 p=$(median plain) m=$(median prometheus) j=$(median json)
 printf 'median plain %.0f req/s, --prometheus %.0f req/s (ratio %.3f, target >= 0.95), --out json %.0f req/s (ratio %.3f)\n' \
   "$p" "$m" "$(python3 -c "print($m / $p)")" "$j" "$(python3 -c "print($j / $p)")"
