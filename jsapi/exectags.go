@@ -57,7 +57,7 @@ func (t vuTags) Keys() []string {
 
 // vuMetadata is k6/execution's vu.metrics.metadata: key/value pairs k6 attaches to each
 // sample without indexing them (a trace id). nnjs keeps them per VU and scenario with k6's
-// rules, but has no per-sample output that would carry them.
+// rules, but does not attach them to samples (its JSON output carries none).
 type vuMetadata struct{ v *vu }
 
 func (m vuMetadata) Get(key string) goja.Value {
