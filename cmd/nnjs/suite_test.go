@@ -203,3 +203,31 @@ export default function () { if (exec.scenario.iterationInTest === 1) exec.test.
 	assert.Contains(t, run.Failure.Text, "wrong totals")
 	assert.Zero(t, doc.Suites[0].Failures+doc.Suites[0].Errors)
 }
+
+// FuzzReadSuiteFile: any bytes give entries or an error naming the file, never a panic; an
+// accepted entry always names a script.
+func FuzzReadSuiteFile(f *testing.F) {
+	for _, seed := range []string{
+		`[{"script": "a.js"}]`,
+		`[{"name": "x", "script": "a.js", "env": {"K": "V"}, "flags": ["-u", "5"]}]`,
+		"[\n {\"script\": \"a.js\"},\n {\"script\": 1}\n]",
+		`[{"script": "a.js"}] trailing`, `[`, `{}`, `[]`, `[{"script": ""}]`, `[null]`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "suite.json")
+		require.NoError(t, os.WriteFile(path, b, 0o644))
+		entries, err := readSuiteFile(path)
+		if err != nil {
+			assert.Contains(t, err.Error(), "--suite ")
+			return
+		}
+		require.NotEmpty(t, entries)
+		for _, e := range entries {
+			assert.NotEqual(t, dir, e.Script, "an entry names a script")
+			assert.Positive(t, e.line)
+		}
+	})
+}

@@ -140,7 +140,7 @@ func writeSuiteTable(w io.Writer, outs []*outcome, code int) {
 			continue
 		}
 		fmt.Fprintf(tw, "    %d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", i+1, o.name, o.code, o.meaning(),
-			o.took.Round(10*time.Millisecond), o.thresholdsCell(), o.checksCell(), o.integrityCell())
+			o.took.Round(time.Millisecond), o.thresholdsCell(), o.checksCell(), o.integrityCell())
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
