@@ -113,6 +113,9 @@ func (in *instance) prepare(method string, u, body, params goja.Value) *prepared
 	req.Header = h
 	if req.URL.Scheme == "https" {
 		p.transport = in.httpsTransport()
+		if o := in.vu.Options(); o != nil && len(o.TLSAuth) > 0 {
+			req = withTLSHost(req)
+		}
 	}
 	if p.host != "" {
 		req.Host = p.host

@@ -145,29 +145,56 @@ func TestTLSCipherSuitesOption(t *testing.T) {
 	assert.Equal(t, int64(200), ok.run(`http.get(base).status`).Export())
 }
 
-// TestTLSAuthOption: the client certificate of options.tlsAuth is presented to a server
-// that requires one.
+// TestTLSAuthOption: a server that requires a client certificate gets the one of
+// options.tlsAuth whose domains name it, else one without domains, else none.
 func TestTLSAuthOption(t *testing.T) {
 	t.Parallel()
-	certPEM, keyPEM := selfSigned(t, "nnjs-client")
-	block, _ := pem.Decode([]byte(certPEM))
-	clientCert, err := x509.ParseCertificate(block.Bytes)
-	require.NoError(t, err)
 	clients := x509.NewCertPool()
-	clients.AddCert(clientCert)
+	pair := map[string]string{}
+	for _, cn := range []string{"for-other", "for-local", "for-any"} {
+		certPEM, keyPEM := selfSigned(t, cn)
+		block, _ := pem.Decode([]byte(certPEM))
+		c, err := x509.ParseCertificate(block.Bytes)
+		require.NoError(t, err)
+		clients.AddCert(c)
+		pair[cn] = `"cert": ` + jsonString(certPEM) + `, "key": ` + jsonString(keyPEM)
+	}
 	srv := tlsServer(t, true, func(c *tls.Config) {
 		c.ClientAuth = tls.RequireAndVerifyClientCert
 		c.ClientCAs = clients
 	})
-	var auth options.TLSAuths
-	require.NoError(t, auth.UnmarshalJSON([]byte(`[{"domains": ["127.0.0.1"], "cert": `+jsonString(certPEM)+`, "key": `+jsonString(keyPEM)+`}]`)))
-	e := newEnvModule(t, &options.Options{TLSAuth: auth}, trusting(srv))
-	e.set("base", srv.URL)
-	assert.Equal(t, "HTTP/2.0 TLS 1.3 nnjs-client", e.run(`http.get(base).body`).Export())
+	tests := []struct{ name, auth, want string }{
+		{"by domain", `[{"domains": ["other.test"], ` + pair["for-other"] + `}, {"domains": ["127.0.0.1"], ` + pair["for-local"] + `}]`,
+			"HTTP/2.0 TLS 1.3 for-local"},
+		{"wildcard domain no match, fallback without domains", `[{"domains": ["*.other.test"], ` + pair["for-other"] + `}, {` + pair["for-any"] + `}]`,
+			"HTTP/2.0 TLS 1.3 for-any"},
+		{"no certificate for this host", `[{"domains": ["other.test"], ` + pair["for-other"] + `}]`, ""},
+		{"none", `[]`, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var auth options.TLSAuths
+			require.NoError(t, auth.UnmarshalJSON([]byte(tc.auth)))
+			e := newEnvModule(t, &options.Options{TLSAuth: auth}, trusting(srv))
+			e.set("base", srv.URL)
+			e.run(`var res = http.get(base)`)
+			if tc.want == "" {
+				assert.Equal(t, int64(0), e.run(`res.status`).Export(), "refused by the server")
+				return
+			}
+			assert.Equal(t, tc.want, e.run(`res.body`).Export())
+		})
+	}
+}
 
-	none := newEnvModule(t, nil, trusting(srv))
-	none.set("base", srv.URL)
-	assert.Equal(t, int64(0), none.run(`http.get(base).status`).Export(), "no certificate: refused")
+func TestDomainMatch(t *testing.T) {
+	t.Parallel()
+	assert.True(t, domainMatch([]string{"a.test"}, "A.test"))
+	assert.True(t, domainMatch([]string{"*.test"}, "a.test"))
+	assert.False(t, domainMatch([]string{"*.test"}, "test"))
+	assert.False(t, domainMatch([]string{"a.test"}, "b.test"))
+	assert.False(t, domainMatch(nil, "a.test"))
 }
 
 // TestSSLCertFile: the system roots honour SSL_CERT_FILE. The system pool is loaded once

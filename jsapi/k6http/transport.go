@@ -89,7 +89,8 @@ func counted(c net.Conn) *countConn {
 // netSettings are the options that shape a run's transports.
 type netSettings struct {
 	hosts *hostTable
-	tls   *tls.Config // nil: no TLS option set
+	tls   *tls.Config  // versions and cipher suites; nil: none set
+	certs []clientCert // options.tlsAuth
 }
 
 // newNetSettings reads options.hosts and the TLS options (checked when they were read).
@@ -99,7 +100,8 @@ func newNetSettings(o *options.Options) *netSettings {
 		return ns
 	}
 	ns.hosts = newHostTable(o.Hosts)
-	if o.TLSVersion == nil && len(o.TLSCipherSuites) == 0 && len(o.TLSAuth) == 0 {
+	ns.certs = parseClientCerts(o.TLSAuth)
+	if o.TLSVersion == nil && len(o.TLSCipherSuites) == 0 {
 		return ns
 	}
 	c := &tls.Config{}
@@ -108,11 +110,6 @@ func newNetSettings(o *options.Options) *netSettings {
 	}
 	if len(o.TLSCipherSuites) > 0 {
 		c.CipherSuites = o.TLSCipherSuites.IDs()
-	}
-	for _, a := range o.TLSAuth {
-		if cert, err := a.Certificate(); err == nil {
-			c.Certificates = append(c.Certificates, cert)
-		}
 	}
 	ns.tls = c
 	return ns
@@ -137,7 +134,9 @@ func tlsConfig(cfg Config, kind transportKind, ns *netSettings) *tls.Config {
 		if o.CipherSuites != nil {
 			c.CipherSuites = o.CipherSuites
 		}
-		c.Certificates = append(c.Certificates, o.Certificates...)
+	}
+	if len(ns.certs) > 0 {
+		c.GetClientCertificate = clientCertFor(ns.certs)
 	}
 	c.InsecureSkipVerify = c.InsecureSkipVerify || kind&kindInsecure != 0 //nolint:gosec // k6 option
 	return c
