@@ -47,7 +47,7 @@ the integrity checks, which have a deadline (--post-load-timeout) and obey Ctrl-
 
 Exit codes: 0 ok, 99 thresholds crossed, 100 setup timeout, 101 teardown timeout,
 104 invalid options or output paths, 105 stopped by a signal, 107 script error,
-108 test.abort(), 110 a critical integrity check failed (--integrity), 111 database
+108 test.abort(), 110 a critical integrity check failed (--integrity) or test.fail(), 111 database
 unreachable or not staging. When several parts fail, the code is the first of:
 111, 110, the run's own stop (107/100/101/108/105), 99, 104 (a result not written after
 the run); the summary's verdict names the codes it hides.
