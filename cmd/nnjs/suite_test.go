@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -191,8 +192,10 @@ export const options = { iterations: 2 };
 export default function () { if (exec.scenario.iterationInTest === 1) exec.test.fail('wrong totals'); }
 `)
 	pass := scriptFileIn(t, dir, "pass.js", `export default function () {}`)
-	junitPath := filepath.Join(t.TempDir(), "junit.xml")
-	r := nnjs(t.Context(), nil, "run", "-q", "--no-summary", "--no-color", "--junit", junitPath, pass, marked)
+	out := t.TempDir()
+	junitPath := filepath.Join(out, "junit.xml")
+	r := nnjs(t.Context(), nil, "run", "-q", "--no-summary", "--no-color", "--junit", junitPath,
+		"--report", filepath.Join(out, "r.html"), pass, marked)
 	assert.Equal(t, exitMarkedFailed, r.code, r.stderr)
 	assert.Regexp(t, `(?m)^\s+2\s+marked\s+110\s+the script marked the run failed \(exec\.test\.fail\(\)\)\s`, r.stdout)
 	assert.Contains(t, r.stdout, "SUITE: FAILED, exit code 110 (the script marked the run failed (exec.test.fail()))")
@@ -202,6 +205,9 @@ export default function () { if (exec.scenario.iterationInTest === 1) exec.test.
 	assert.Nil(t, run.Error)
 	assert.Contains(t, run.Failure.Text, "wrong totals")
 	assert.Zero(t, doc.Suites[0].Failures+doc.Suites[0].Errors)
+	page, err := os.ReadFile(filepath.Join(out, "r-marked.html"))
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(page), "wrong totals (exec.test.fail())"), "the report's verdict names the reason")
 }
 
 // FuzzReadSuiteFile: any bytes give entries or an error naming the file, never a panic; an
