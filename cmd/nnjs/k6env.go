@@ -65,11 +65,14 @@ func envLayer(lookup func(string) (string, bool)) (options.Options, error) {
 }
 
 // applyEnv sets the run flags k6 also reads from the environment, where the flag was not given:
-// K6_SUMMARY_EXPORT (or NNJS_SUMMARY_EXPORT), and K6_NO_COLOR (not empty) or NO_COLOR (set,
-// even empty: no-color.org) for --no-color.
+// K6_SUMMARY_EXPORT, K6_OUT (comma-separated, as k6) and their NNJS_ twins, and K6_NO_COLOR
+// (not empty) or NO_COLOR (set, even empty: no-color.org) for --no-color.
 func (f *runFlags) applyEnv(fs *pflag.FlagSet, lookup func(string) (string, bool)) {
 	if _, v, ok := lookupTwin(lookup, "SUMMARY_EXPORT"); ok && !fs.Changed("summary-export") {
 		f.summaryExport = v
+	}
+	if _, v, ok := lookupTwin(lookup, "OUT"); ok && !fs.Changed("out") {
+		f.out = splitList(v)
 	}
 	_, v, _ := lookupTwin(lookup, "NO_COLOR")
 	_, noColor := lookup("NO_COLOR")

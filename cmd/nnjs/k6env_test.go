@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -79,12 +80,16 @@ func TestK6EnvRunSettings(t *testing.T) {
 		"export function setup() { http.get(`${__ENV.TARGET}/setup`); }\n"+
 		"export default function () { http.get(`${__ENV.TARGET}/hit`); }\n")
 	export := filepath.Join(t.TempDir(), "export.json")
-	env := []string{"K6_NO_SETUP=true", "K6_SUMMARY_EXPORT=" + export, "K6_TAGS=team:pay,env:ci"}
+	out := filepath.Join(t.TempDir(), "samples.json")
+	env := []string{"K6_NO_SETUP=true", "K6_SUMMARY_EXPORT=" + export, "K6_TAGS=team:pay,env:ci", "K6_OUT=json=" + out}
 	r := nnjsWithEnv(t.Context(), env, "run", "-q", "--no-summary", "-e", "TARGET="+tg.URL, script)
 	require.Equal(t, exitOK, r.code, "K6_TAGS tag every sample: "+r.stderr)
 	assert.Zero(t, tg.count("GET /setup"), "K6_NO_SETUP skips setup()")
 	assert.Equal(t, 1, tg.count("GET /hit"))
 	assert.Equal(t, 1.0, loadExport(t, export).num(t, "iterations", "count"), "K6_SUMMARY_EXPORT is written")
+	samples, err := os.ReadFile(out)
+	require.NoError(t, err, "K6_OUT=json=FILE is written")
+	assert.Contains(t, string(samples), `"metric":"iterations"`)
 
 	noSetup := scriptFile(t, "n.js", "import http from 'k6/http';\n"+
 		"export const options = { iterations: 1, noSetup: true };\n"+

@@ -70,6 +70,11 @@ func TestSelection(t *testing.T) {
 		{"serialize", `doc.find('form').serialize()`, "amount=10.50&currency=MXN&method=spei&note=hello&save=on&tags=a&tags=b"},
 		{"serializeArray", `doc.find('form').serializeArray().map(f => f.name).join()`, "amount,currency,save,method,tags,note"},
 		{"serializeObject", `JSON.stringify(doc.find('form').serializeObject())`, `{"amount":"10.50","currency":"MXN","save":"on","method":"spei","tags":["a","b"],"note":"hello"}`},
+		{"nextUntil", `doc.find('li').first().nextUntil('.item:last-child').text()`, "B"},
+		{"nextUntil nothing", `String(doc.find('li').first().nextUntil().size())`, "2"},
+		{"nextUntil selection filtered", `doc.find('li').first().nextUntil(doc.find('li').last(), '.sold').text()`, "B"},
+		{"prevUntil", `doc.find('li').last().prevUntil(null, ':not(.sold)').text()`, "A"},
+		{"parentsUntil", `doc.find('a').first().parentsUntil('body').map((i, s) => s.get(0).nodeName()).join()`, "li,ul"},
 		{"find by selection", `doc.find('ul').find(doc.find('.sold')).text()`, "B"},
 	}
 	for _, tc := range tests {

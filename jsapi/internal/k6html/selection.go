@@ -53,6 +53,12 @@ func selectionMethods() map[string]method {
 		"prev":     adjacent((*goquery.Selection).Prev, (*goquery.Selection).PrevFiltered),
 		"prevAll":  adjacent((*goquery.Selection).PrevAll, (*goquery.Selection).PrevAllFiltered),
 		"siblings": adjacent((*goquery.Selection).Siblings, (*goquery.Selection).SiblingsFiltered),
+		"nextUntil": until((*goquery.Selection).NextUntil, (*goquery.Selection).NextUntilSelection,
+			(*goquery.Selection).NextFilteredUntil, (*goquery.Selection).NextFilteredUntilSelection),
+		"prevUntil": until((*goquery.Selection).PrevUntil, (*goquery.Selection).PrevUntilSelection,
+			(*goquery.Selection).PrevFilteredUntil, (*goquery.Selection).PrevFilteredUntilSelection),
+		"parentsUntil": until((*goquery.Selection).ParentsUntil, (*goquery.Selection).ParentsUntilSelection,
+			(*goquery.Selection).ParentsFilteredUntil, (*goquery.Selection).ParentsFilteredUntilSelection),
 		"contents": func(b *Builder, s *goquery.Selection, _ goja.FunctionCall) goja.Value {
 			return b.selection(s.Contents())
 		},
@@ -184,6 +190,33 @@ func adjacent(all func(*goquery.Selection) *goquery.Selection, filtered func(*go
 			return b.selection(filtered(s, arg.String()))
 		}
 		return b.selection(all(s))
+	}
+}
+
+// until builds a traversal that stops before what its first argument matches (a selector, a
+// Selection, or nothing: no stop), optionally filtered by the selector of its second (k6's
+// nextUntil, prevUntil, parentsUntil).
+func until(bySelector func(*goquery.Selection, string) *goquery.Selection,
+	bySelection func(*goquery.Selection, *goquery.Selection) *goquery.Selection,
+	filteredBySelector func(*goquery.Selection, string, string) *goquery.Selection,
+	filteredBySelection func(*goquery.Selection, string, *goquery.Selection) *goquery.Selection) method {
+	return func(b *Builder, s *goquery.Selection, c goja.FunctionCall) goja.Value {
+		stop, filter := c.Argument(0), c.Argument(1)
+		filtered := !goja.IsUndefined(filter) && !goja.IsNull(filter)
+		if other, ok := b.nodes(stop); ok {
+			if filtered {
+				return b.selection(filteredBySelection(s, filter.String(), other))
+			}
+			return b.selection(bySelection(s, other))
+		}
+		sel := ""
+		if !goja.IsUndefined(stop) && !goja.IsNull(stop) {
+			sel = b.selector(stop, "until")
+		}
+		if filtered {
+			return b.selection(filteredBySelector(s, filter.String(), sel))
+		}
+		return b.selection(bySelector(s, sel))
 	}
 }
 
