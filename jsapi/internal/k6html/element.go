@@ -11,11 +11,17 @@ func elementMethods() map[string]method {
 	str := func(f func(s *goquery.Selection) string) method {
 		return func(b *Builder, s *goquery.Selection, _ goja.FunctionCall) goja.Value { return b.rt.ToValue(f(s)) }
 	}
-	return map[string]method{
+	m := navMethods()
+	for k, v := range map[string]method{
 		"nodeName":    str(goquery.NodeName),
 		"textContent": str((*goquery.Selection).Text),
 		"id":          str(func(s *goquery.Selection) string { return s.AttrOr("id", "") }),
-		"className":   str(func(s *goquery.Selection) string { return s.AttrOr("class", "") }),
+		"className": func(b *Builder, s *goquery.Selection, _ goja.FunctionCall) goja.Value {
+			if v, ok := s.Attr("class"); ok {
+				return b.rt.ToValue(v)
+			}
+			return goja.Undefined()
+		},
 		"innerHTML": func(b *Builder, s *goquery.Selection, _ goja.FunctionCall) goja.Value {
 			return b.html(s)
 		},
@@ -45,7 +51,10 @@ func elementMethods() map[string]method {
 			}
 			return out
 		},
+	} {
+		m[k] = v
 	}
+	return m
 }
 
 // nodeType is the DOM nodeType of t (1 element, 3 text, 8 comment, 9 document, 10 doctype).

@@ -75,6 +75,14 @@ func TestSelection(t *testing.T) {
 		{"nextUntil selection filtered", `doc.find('li').first().nextUntil(doc.find('li').last(), '.sold').text()`, "B"},
 		{"prevUntil", `doc.find('li').last().prevUntil(null, ':not(.sold)').text()`, "A"},
 		{"parentsUntil", `doc.find('a').first().parentsUntil('body').map((i, s) => s.get(0).nodeName()).join()`, "li,ul"},
+		{"element navigation", `(() => { const ul = doc.find('ul').get(0);
+			return [ul.childElementCount(), ul.firstElementChild().getAttribute('data-id'), ul.lastElementChild().getAttribute('data-id'),
+				ul.children().length, ul.querySelector('.sold').textContent(), ul.querySelectorAll('a').length,
+				ul.getElementsByClassName('item').length, ul.firstElementChild().nextElementSibling().textContent(),
+				ul.parentElement().nodeName(), ul.firstChild().nodeType(), ul.hasChildNodes(),
+				doc.find('h1').get(0).classList().join('+'), ul.matches('#items'), ul.contains(doc.find('a').get(0)), ul.contains(ul),
+				String(ul.className()), ul.selection().find('li').size()].join() })()`,
+			"3,1,3,3,B,3,3,B,body,3,true,big+title,true,true,false,undefined,3"},
 		{"find by selection", `doc.find('ul').find(doc.find('.sold')).text()`, "B"},
 	}
 	for _, tc := range tests {
