@@ -116,9 +116,23 @@ func (v *vu) userTagValue(what, key string, val goja.Value) string {
 
 // changeVUTags applies change to the VU's current tags and to its scenario's base tags, so
 // that the change holds for the rest of the scenario's iterations (as k6's VU state tags).
+// A change that changes nothing keeps the same tag set, so that a script setting the same tag
+// every iteration keeps hitting the VU's tag caches.
 func (v *vu) changeVUTags(change func(*metrics.Tags) *metrics.Tags) {
-	v.tags = change(v.tags)
-	if v.act.active {
-		v.act.tags = change(v.act.tags)
+	same := v.tags == v.act.tags // outside of any group: one set serves both
+	v.tags = changed(v.tags, change)
+	switch {
+	case !v.act.active:
+	case same:
+		v.act.tags = v.tags
+	default:
+		v.act.tags = changed(v.act.tags, change)
 	}
+}
+
+func changed(t *metrics.Tags, change func(*metrics.Tags) *metrics.Tags) *metrics.Tags {
+	if nt := change(t); nt.Key() != t.Key() {
+		return nt
+	}
+	return t
 }

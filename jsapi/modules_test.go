@@ -173,3 +173,25 @@ func TestInspectListsExportedFunctions(t *testing.T) {
 	assert.False(t, info.HasFunction("nope"))
 	assert.JSONEq(t, `{"vus": 2, "tags": {"team": "qa"}}`, string(info.Options))
 }
+
+// TestVUTagsPersistForTheScenario: a tag set through k6/execution stays for the VU's later
+// iterations of the scenario (setting it again keeps the same tag set) and is gone in the
+// next scenario.
+func TestVUTagsPersistForTheScenario(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, "execution.js", options.Options{}, nil)
+	v, err := h.r.NewVU(context.Background(), 1)
+	require.NoError(t, err)
+	a := v.Activate(engine.Activation{Scenario: "pay", Exec: "tagged"})
+	require.NoError(t, a.Iterate(context.Background(), engine.Iteration{}))
+	first := v.(*vu).tags
+	require.NoError(t, a.Iterate(context.Background(), engine.Iteration{}))
+	assert.Same(t, first, v.(*vu).tags, "the same tag set again: no new set")
+	flow, _ := first.Get("flow")
+	assert.Equal(t, "pay", flow)
+	assert.Equal(t, "flow,group,scenario", v.(*vu).global("tagsSeen"))
+	a.Deactivate()
+	a = v.Activate(engine.Activation{Scenario: "other"})
+	_, ok := v.(*vu).tags.Get("flow")
+	assert.False(t, ok, "a new scenario starts from its own tags")
+}

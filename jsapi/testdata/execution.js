@@ -22,3 +22,8 @@ export function abortNow() {
 }
 
 export function scenarioInInit() {}
+
+export function tagged() {
+  exec.vu.tags.flow = "pay";
+  globalThis.tagsSeen = Object.keys(exec.vu.tags).sort().join(",");
+}
