@@ -191,7 +191,7 @@ func TestVUTagsPersistForTheScenario(t *testing.T) {
 	assert.Equal(t, "pay", flow)
 	assert.Equal(t, "flow,group,scenario", v.(*vu).global("tagsSeen"))
 	a.Deactivate()
-	a = v.Activate(engine.Activation{Scenario: "other"})
+	v.Activate(engine.Activation{Scenario: "other"})
 	_, ok := v.(*vu).tags.Get("flow")
 	assert.False(t, ok, "a new scenario starts from its own tags")
 }
