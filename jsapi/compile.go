@@ -11,6 +11,7 @@ import (
 	"github.com/dop251/goja"
 	"github.com/evanw/esbuild/pkg/api"
 
+	"github.com/nnprotect/nnjs/internal/remotemod"
 	"github.com/nnprotect/nnjs/jsapi/modules"
 )
 
@@ -23,6 +24,9 @@ type CompileOptions struct {
 	// relative imports and open() paths resolve from the directory of path, which names it in
 	// messages.
 	Source []byte
+	// Remote, when not nil, fetches the modules imported by http(s) URL (and the relative
+	// imports inside them); nil leaves such imports unresolved.
+	Remote *remotemod.Fetcher
 }
 
 // Program is a bundled and compiled script. It is immutable and safe for concurrent use: every
@@ -36,15 +40,15 @@ type Program struct {
 	sources []Source
 }
 
-// Source is one local file bundled into a Program: its absolute path and the SHA-256 (hex) of
-// the bytes that were compiled.
+// Source is one file bundled into a Program: its absolute path (or, for a remote module, its
+// URL) and the SHA-256 (hex) of the bytes that were compiled.
 type Source struct {
 	Path   string
 	SHA256 string
 }
 
 // Sources returns the files the Program was built from: the entry script first, then each
-// bundled local module in path order. The slice must not be modified.
+// bundled module in path order (local files, then remote modules by URL). The slice must not be modified.
 func (p *Program) Sources() []Source { return p.sources }
 
 // Path returns the absolute path of the entry script.
@@ -74,7 +78,7 @@ func Compile(path string, opts CompileOptions) (*Program, error) {
 		reg = DefaultModules()
 	}
 	hashes := &sourceHashes{sums: map[string]string{}}
-	src, err := bundle(abs, opts.Source, reg, hashes)
+	src, err := bundle(abs, opts.Source, reg, hashes, opts.Remote)
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +91,13 @@ func Compile(path string, opts CompileOptions) (*Program, error) {
 }
 
 // bundle bundles the entry script abs, or stdin (code named abs) when it is not nil; hashes,
-// when not nil, records the local files' hashes.
-func bundle(abs string, stdin []byte, reg *modules.Registry, hashes *sourceHashes) (string, error) {
+// when not nil, records the files' hashes; remote, when not nil, fetches the modules imported by
+// URL.
+func bundle(abs string, stdin []byte, reg *modules.Registry, hashes *sourceHashes, remote *remotemod.Fetcher) (string, error) {
+	plugins := hashes.plugins()
+	if remote != nil {
+		plugins = append(plugins, remotePlugin(remote, hashes))
+	}
 	dir := filepath.Dir(abs)
 	entry := []string{abs}
 	var in *api.StdinOptions
@@ -113,7 +122,7 @@ func bundle(abs string, stdin []byte, reg *modules.Registry, hashes *sourceHashe
 		External:          append(reg.Names(), "k6", "k6/*", "nnjs", "nnjs/*"),
 		Loader:            loaders,
 		ResolveExtensions: []string{".ts", ".js", ".mjs", ".cjs", ".mts", ".cts", ".json"},
-		Plugins:           hashes.plugins(),
+		Plugins:           plugins,
 		Banner:            map[string]string{"js": bundleBanner},
 		Footer:            map[string]string{"js": bundleFooter},
 	})

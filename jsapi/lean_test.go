@@ -19,7 +19,7 @@ func TestLeanHelpersRewriteEsbuildInterop(t *testing.T) {
 	t.Parallel()
 	abs, err := filepath.Abs("testdata/lean/main.js")
 	require.NoError(t, err)
-	src, err := bundle(abs, nil, DefaultModules(), nil)
+	src, err := bundle(abs, nil, DefaultModules(), nil, nil)
 	require.NoError(t, err)
 	for _, r := range helperRewrites {
 		assert.Contains(t, src, r.new, "esbuild's helper changed: update helperRewrites")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/internal/pg"
+	"github.com/nnprotect/nnjs/internal/remotemod"
 )
 
 const inspectHelp = `Usage: nnjs inspect [flags] SCRIPT
@@ -31,6 +32,8 @@ func (a *app) inspectCmd(args []string) int {
 	var envFile string
 	fs.StringArrayVarP(&env, "env", "e", nil, "set KEY=VALUE in __ENV, repeatable")
 	fs.StringVar(&envFile, "env-file", "", "read KEY=VALUE lines (dotenv) into __ENV")
+	var rf remoteFlags
+	rf.add(fs)
 	fs.Usage = func() { fmt.Fprint(a.stdout, inspectHelp, fs.FlagUsages()) }
 	if code, done := a.parseArgs(fs, args, 1, "SCRIPT"); done {
 		return code
@@ -44,10 +47,14 @@ func (a *app) inspectCmd(args []string) int {
 	if err == nil {
 		src, err = a.scriptSource(fs.Arg(0))
 	}
+	var remote *remotemod.Fetcher
+	if err == nil {
+		remote, err = rf.fetcher(fs, a.lookupEnv)
+	}
 	if err != nil {
 		return a.fail("inspect", exitErr(exitInvalidConfig, err))
 	}
-	s, err := loadScript(a.ctx, fs.Arg(0), src, vars, layer, dbFlagsRun{}, nil)
+	s, err := loadScript(a.ctx, fs.Arg(0), src, vars, layer, dbFlagsRun{}, nil, remote)
 	if err != nil {
 		return a.fail("inspect", err)
 	}

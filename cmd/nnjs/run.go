@@ -17,6 +17,7 @@ import (
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/engine/threshold"
 	"github.com/nnprotect/nnjs/internal/exporter"
+	"github.com/nnprotect/nnjs/internal/remotemod"
 	"github.com/nnprotect/nnjs/internal/report"
 	"github.com/nnprotect/nnjs/internal/runrecord"
 	"github.com/nnprotect/nnjs/internal/stream"
@@ -78,11 +79,15 @@ func (a *app) runScript(fs *pflag.FlagSet, f *runFlags, path string) *outcome {
 	if err == nil {
 		src, err = a.scriptSource(path)
 	}
+	var remote *remotemod.Fetcher
+	if err == nil {
+		remote, err = f.remote.fetcher(fs, a.lookupEnv)
+	}
 	if err != nil {
 		return o.failed(a.fail("run", exitErr(exitInvalidConfig, err)), err)
 	}
 	ctx, leave := a.interrupts.enter(a.ctx, "stopping: the script's init code is interrupted")
-	s, err := loadScript(ctx, path, src, env, cli, f.db, f.scenarios)
+	s, err := loadScript(ctx, path, src, env, cli, f.db, f.scenarios, remote)
 	leave()
 	if err != nil {
 		return o.failed(a.fail("run", err), err)

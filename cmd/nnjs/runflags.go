@@ -88,6 +88,7 @@ type runFlags struct {
 	suite           string        // --suite FILE
 	failFast        bool          // --fail-fast
 	junit           string        // --junit FILE
+	remote          remoteFlags
 }
 
 func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
@@ -117,6 +118,7 @@ func newRunFlags(a *app) (*pflag.FlagSet, *runFlags) {
 	fs.StringVar(&f.junit, "junit", "", "write a JUnit XML report (a testsuite per script, a testcase per threshold and integrity check) to FILE")
 	fs.StringVar(&f.prometheus, "prometheus", "", "serve the run's metrics to Prometheus on ADDR/metrics during the run (e.g. 127.0.0.1:9464)")
 	fs.DurationVar(&f.prometheusHold, "prometheus-hold", defaultPrometheusHold, "with --prometheus: keep serving the final values this long after the run (Ctrl-C stops it)")
+	f.remote.add(fs)
 	fs.StringVar(&f.summaryExport, "summary-export", "", "write the end-of-test summary as JSON (k6 summary-export format) to FILE")
 	fs.BoolVar(&f.noSummary, "no-summary", false, "do not print the end-of-test summary nor call handleSummary (--summary-export and --out are still written)")
 	fs.StringVar(&f.trendStats, "summary-trend-stats", "", "trend stats in the summary (default avg,min,med,max,p(90),p(95))")

@@ -14,6 +14,7 @@ import (
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/engine/threshold"
 	"github.com/nnprotect/nnjs/internal/dotenv"
+	"github.com/nnprotect/nnjs/internal/remotemod"
 	"github.com/nnprotect/nnjs/internal/summary"
 	"github.com/nnprotect/nnjs/jsapi"
 	"github.com/nnprotect/nnjs/jsapi/k6http"
@@ -82,11 +83,13 @@ func (c *clients) close() {
 // validates scenarios and thresholds.
 //
 // src, when not nil, is the script's source (read from stdin for the path "-").
-func loadScript(ctx context.Context, path string, src []byte, env map[string]string, cli options.Options, dbf dbFlagsRun, only []string) (*script, error) {
+//
+// remote fetches the modules the script imports by URL.
+func loadScript(ctx context.Context, path string, src []byte, env map[string]string, cli options.Options, dbf dbFlagsRun, only []string, remote *remotemod.Fetcher) (*script, error) {
 	s := &script{path: path, registry: metrics.NewRegistry(), env: env}
 	probe := newClients()
 	defer probe.close()
-	prog, err := jsapi.Compile(path, jsapi.CompileOptions{Modules: probe.modules, Source: src})
+	prog, err := jsapi.Compile(path, jsapi.CompileOptions{Modules: probe.modules, Source: src, Remote: remote})
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, exitErr(exitInvalidConfig, fmt.Errorf("script %s not found", path))

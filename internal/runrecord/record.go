@@ -21,7 +21,8 @@ import (
 //	  "host": "ci-runner-7",
 //	  "command": ["nnjs", "run", "-e", "TOKEN=xxxxx", "payment.js"],
 //	  "script": {"path": "payment.js", "sha256": "…"},
-//	  "modules": [{"path": "lib/wallet.js", "sha256": "…"}],
+//	  "modules": [{"path": "lib/wallet.js", "sha256": "…"},
+//	              {"path": "https://jslib.k6.io/k6-utils/1.4.0/index.js", "sha256": "…"}],
 //	  "options": {"scenarios": {…}, "thresholds": {…}, …},
 //	  "executionSegment": "0:1",
 //	  "executionSegmentSequence": "",
@@ -30,8 +31,8 @@ import (
 //	                 "seedPlan": {…}, "seedGeneration": 3}]
 //	}
 //
-// Script paths are as given on the command line (or in the suite file); module paths are
-// relative to the script's directory. The command line, the options and the database URLs
+// Script paths are as given on the command line (or in the suite file); local module paths are
+// relative to the script's directory, remote modules are named by their URL. The command line, the options and the database URLs
 // have their secrets masked. A Record is plain data; it is not safe for concurrent writes.
 type Record struct {
 	ID                       string          `json:"id"`
@@ -59,8 +60,8 @@ type Input struct {
 	Version string   // the nnjs version (see ReadBuild)
 	Args    []string // the process's command line, os.Args (masked by New)
 	Script  string   // the script's path as the user gave it
-	// Sources are the compiled files with absolute paths, entry script first (as
-	// jsapi.Program.Sources lists them).
+	// Sources are the compiled files with absolute paths (remote modules: their URLs), entry
+	// script first (as jsapi.Program.Sources lists them).
 	Sources []File
 	// Options are the resolved options; they are marshalled to JSON and masked.
 	Options any
@@ -97,8 +98,12 @@ func New(in Input) (*Record, error) {
 	return r, nil
 }
 
-// relativeTo returns path relative to the directory of entry, or path when it has none.
+// relativeTo returns path relative to the directory of entry, or path when it has none (a
+// remote module's URL).
 func relativeTo(entry, path string) string {
+	if strings.Contains(path, "://") {
+		return path
+	}
 	rel, err := filepath.Rel(filepath.Dir(entry), path)
 	if err != nil {
 		return path
