@@ -3,6 +3,7 @@ package jsapi
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +51,14 @@ type Source struct {
 // Sources returns the files the Program was built from: the entry script first, then each
 // bundled module in path order (local files, then remote modules by URL). The slice must not be modified.
 func (p *Program) Sources() []Source { return p.sources }
+
+// OpenedFiles returns the files open() has read so far, by absolute path (after Inspect: those
+// the init code opened). The contents are shared and must not be modified.
+func (p *Program) OpenedFiles() map[string][]byte {
+	p.files.mu.Lock()
+	defer p.files.mu.Unlock()
+	return maps.Clone(p.files.files)
+}
 
 // Path returns the absolute path of the entry script.
 func (p *Program) Path() string { return p.path }

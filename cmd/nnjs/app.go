@@ -49,6 +49,7 @@ func commands() []command {
 	return []command{
 		{"run", "run a load test script (k6-compatible JavaScript or TypeScript)", (*app).runCmd},
 		{"inspect", "print a script's resolved options and scenarios as JSON", (*app).inspectCmd},
+		{"archive", "pack a script, its modules, open()ed files and options into one tar that runs offline", (*app).archiveCmd},
 		{"merge", "combine the result files of several nnjs processes into one summary", (*app).mergeCmd},
 		{"report", "render the HTML report of result files (one run, or several processes merged)", (*app).reportCmd},
 		{"version", "print the nnjs version", (*app).versionCmd},

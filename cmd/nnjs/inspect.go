@@ -28,33 +28,13 @@ Flags:
 func (a *app) inspectCmd(args []string) int {
 	fs := pflag.NewFlagSet("inspect", pflag.ContinueOnError)
 	fs.SetOutput(a.stderr)
-	var env []string
-	var envFile string
-	fs.StringArrayVarP(&env, "env", "e", nil, "set KEY=VALUE in __ENV, repeatable")
-	fs.StringVar(&envFile, "env-file", "", "read KEY=VALUE lines (dotenv) into __ENV")
-	var rf remoteFlags
-	rf.add(fs)
+	var sf scriptFlags
+	sf.add(fs)
 	fs.Usage = func() { fmt.Fprint(a.stdout, inspectHelp, fs.FlagUsages()) }
 	if code, done := a.parseArgs(fs, args, 1, "SCRIPT"); done {
 		return code
 	}
-	vars, err := a.scriptEnv(envFile, env)
-	var layer options.Options
-	if err == nil {
-		layer, err = envLayer(a.lookupEnv)
-	}
-	var src []byte
-	if err == nil {
-		src, err = a.scriptSource(fs.Arg(0))
-	}
-	var remote *remotemod.Fetcher
-	if err == nil {
-		remote, err = rf.fetcher(fs, a.lookupEnv)
-	}
-	if err != nil {
-		return a.fail("inspect", exitErr(exitInvalidConfig, err))
-	}
-	s, err := loadScript(a.ctx, fs.Arg(0), src, vars, layer, dbFlagsRun{}, nil, remote)
+	s, _, err := a.loadWithFlags(fs, &sf, fs.Arg(0))
 	if err != nil {
 		return a.fail("inspect", err)
 	}
@@ -75,6 +55,43 @@ func (a *app) inspectCmd(args []string) int {
 		return a.fail("inspect", err)
 	}
 	return exitOK
+}
+
+// scriptFlags are the flags of the commands that load a script without running it (inspect,
+// archive): its environment and its remote modules.
+type scriptFlags struct {
+	env     []string
+	envFile string
+	remote  remoteFlags
+}
+
+func (sf *scriptFlags) add(fs *pflag.FlagSet) {
+	fs.StringArrayVarP(&sf.env, "env", "e", nil, "set KEY=VALUE in __ENV, repeatable")
+	fs.StringVar(&sf.envFile, "env-file", "", "read KEY=VALUE lines (dotenv) into __ENV")
+	sf.remote.add(fs)
+}
+
+// loadWithFlags loads the script at path as a run would (K6_*/NNJS_* variables over its
+// options), with the remote-module fetcher it used.
+func (a *app) loadWithFlags(fs *pflag.FlagSet, sf *scriptFlags, path string) (*script, *remotemod.Fetcher, error) {
+	vars, err := a.scriptEnv(sf.envFile, sf.env)
+	var layer options.Options
+	if err == nil {
+		layer, err = envLayer(a.lookupEnv)
+	}
+	var src []byte
+	if err == nil {
+		src, err = a.scriptSource(path)
+	}
+	var remote *remotemod.Fetcher
+	if err == nil {
+		remote, err = sf.remote.fetcher(fs, a.lookupEnv)
+	}
+	if err != nil {
+		return nil, nil, exitErr(exitInvalidConfig, err)
+	}
+	s, err := loadScript(a.ctx, path, src, vars, layer, dbFlagsRun{}, nil, remote)
+	return s, remote, err
 }
 
 // writeMaskedJSON writes v as indented JSON without HTML escaping ('>' stays '>'), with the

@@ -129,3 +129,57 @@ func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// TestArchiveRunsOffline: `nnjs archive` packs the script, a local module, an open()ed file,
+// a remote module (with its relative import) and the resolved options (NNJS_ITERATIONS=3 at
+// archive time); `nnjs run test.tar` runs it with the server closed, the original files
+// gone, an empty module cache and no CA.
+func TestArchiveRunsOffline(t *testing.T) {
+	t.Parallel()
+	files := map[string]string{
+		"/lib/index.js": `import { inc } from "./inc.js"; export function three() { return inc(2); }`,
+		"/lib/inc.js":   `export function inc(n) { return n + 1; }`,
+	}
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write([]byte(body))
+	}))
+	dir := t.TempDir()
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	require.NoError(t, os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600))
+	scriptFileIn(t, dir, "data/users.json", `["ann", "bob"]`)
+	scriptFileIn(t, dir, "lib/local.js", `export const users = JSON.parse(open("../data/users.json"));`)
+	script := scriptFileIn(t, dir, "main.js", `import { check } from "k6";
+import { users } from "./lib/local.js";
+import { three } from "`+srv.URL+`/lib/index.js";
+export const options = { iterations: 1, thresholds: { checks: ["rate==1"] } };
+export default function () { check(null, { "archived": () => three() === 3 && users[1] === "bob" }); }
+`)
+	bin := builtNNJS(t)
+	tarFile := filepath.Join(t.TempDir(), "test.tar")
+	cmd := exec.CommandContext(t.Context(), bin, "archive", script, "-o", tarFile)
+	cmd.Env = append(os.Environ(), "SSL_CERT_FILE="+caFile, "SSL_CERT_DIR=/nonexistent", "XDG_CACHE_HOME="+t.TempDir(), "NNJS_OFFLINE=", "NNJS_ITERATIONS=3")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	srv.Close()
+	require.NoError(t, os.RemoveAll(dir))
+	export := filepath.Join(t.TempDir(), "out.json")
+	code, log := runBinary(t, bin, []string{"XDG_CACHE_HOME=" + t.TempDir(), "SSL_CERT_FILE=/nonexistent.pem"}, "--summary-export", export, tarFile)
+	require.Equal(t, 0, code, log)
+	d := loadExport(t, export)
+	assert.Equal(t, 3.0, d.num(t, "iterations", "count"), "the archived options (NNJS_ITERATIONS=3 when archiving) apply")
+	assert.Equal(t, 3.0, d.num(t, "checks", "passes"))
+	rec := recordIn(t, export)
+	assert.Equal(t, tarFile, rec.Script.Path)
+	require.Len(t, rec.Modules, 3, "local module and two remote modules")
+	assert.Equal(t, srv.URL+"/lib/index.js", rec.Modules[2].Path)
+
+	code, log = runBinary(t, bin, nil, "-i", "1", "--summary-export", export, tarFile)
+	require.Equal(t, 0, code, log)
+	assert.Equal(t, 1.0, loadExport(t, export).num(t, "iterations", "count"), "flags override the archived options")
+}

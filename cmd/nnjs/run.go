@@ -83,15 +83,25 @@ func (a *app) runScript(fs *pflag.FlagSet, f *runFlags, path string) *outcome {
 	if err == nil {
 		remote, err = f.remote.fetcher(fs, a.lookupEnv)
 	}
+	compiled := path
+	if err == nil && isArchive(path) {
+		// the archive's options under the variables and flags, its files and modules offline
+		var u *unpacked
+		if u, err = unpackArchive(path); err == nil {
+			defer u.close()
+			compiled, remote, cli = u.script, u.remote, u.options.Apply(cli)
+		}
+	}
 	if err != nil {
 		return o.failed(a.fail("run", exitErr(exitInvalidConfig, err)), err)
 	}
 	ctx, leave := a.interrupts.enter(a.ctx, "stopping: the script's init code is interrupted")
-	s, err := loadScript(ctx, path, src, env, cli, f.db, f.scenarios, remote)
+	s, err := loadScript(ctx, compiled, src, env, cli, f.db, f.scenarios, remote)
 	leave()
 	if err != nil {
 		return o.failed(a.fail("run", err), err)
 	}
+	s.path = path
 	warnOptions(a.stderr, s.opts)
 	a.execute(s, f, o)
 	return o

@@ -19,7 +19,8 @@ const runHelp = `Usage: nnjs run [flags] SCRIPT
        nnjs run [flags] SCRIPT|DIR... | --suite FILE
 
 Run a load test script (JavaScript or TypeScript, k6 script model). SCRIPT "-" reads the
-script from stdin (imports resolve from the current directory).
+script from stdin (imports resolve from the current directory); SCRIPT.tar is an archive
+written by 'nnjs archive' (run offline, its options under the flags).
 
   nnjs run script.js                        # as the script's options say
   nnjs run -u 50 -d 30s script.js            # 50 VUs for 30 seconds (constant-vus)

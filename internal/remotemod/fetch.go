@@ -103,8 +103,7 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string) (Module, error) {
 			return Module{}, err
 		}
 	}
-	key := sha256.Sum256([]byte(rawURL))
-	base := filepath.Join(dir, hex.EncodeToString(key[:]))
+	base := cacheBase(dir, rawURL)
 	if m, ok := readCache(base, rawURL); ok {
 		return m, nil
 	}
@@ -115,11 +114,20 @@ func (f *Fetcher) Get(ctx context.Context, rawURL string) (Module, error) {
 	if err != nil {
 		return Module{}, err
 	}
-	m := Module{URL: rawURL, Content: b, SHA256: hashOf(b)}
-	if err := writeCache(dir, base, entry{URL: rawURL, SHA256: m.SHA256, Fetched: time.Now().UTC()}, b); err != nil {
-		return Module{}, fmt.Errorf("remote module %s: cache: %w", rawURL, err)
+	if err := Put(dir, rawURL, b); err != nil {
+		return Module{}, err
 	}
-	return m, nil
+	return Module{URL: rawURL, Content: b, SHA256: hashOf(b)}, nil
+}
+
+// Put stores content as the module at rawURL in the cache directory dir, as Get would after
+// fetching it.
+func Put(dir, rawURL string, content []byte) error {
+	e := entry{URL: rawURL, SHA256: hashOf(content), Fetched: time.Now().UTC()}
+	if err := writeCache(dir, cacheBase(dir, rawURL), e, content); err != nil {
+		return fmt.Errorf("remote module %s: cache: %w", rawURL, err)
+	}
+	return nil
 }
 
 func (f *Fetcher) fetch(ctx context.Context, rawURL string) ([]byte, error) {
@@ -144,6 +152,12 @@ func (f *Fetcher) fetch(ctx context.Context, rawURL string) ([]byte, error) {
 		return nil, fmt.Errorf("remote module %s: larger than %d MiB", rawURL, maxSize>>20)
 	}
 	return b, nil
+}
+
+// cacheBase is the path, without extension, of rawURL's files in the cache directory dir.
+func cacheBase(dir, rawURL string) string {
+	key := sha256.Sum256([]byte(rawURL))
+	return filepath.Join(dir, hex.EncodeToString(key[:]))
 }
 
 func hashOf(b []byte) string {
