@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nnprotect/nnjs/engine"
+	"github.com/nnprotect/nnjs/internal/saturation"
 )
 
 // Progress refresh periods: a live line on a terminal, a plain line every 10s elsewhere (CI).
@@ -27,6 +28,8 @@ type progress struct {
 	tty    bool
 	source progressSource
 	start  time.Time
+	// saturation is the generator's state over the last window (nil: not shown).
+	saturation func() saturation.Status
 }
 
 func newProgress(w io.Writer, tty bool, src progressSource, start time.Time) *progress {
@@ -74,7 +77,13 @@ func (p *progress) line(now time.Time) string {
 	if dropped > 0 {
 		l += fmt.Sprintf(", %d dropped", dropped)
 	}
-	return l + "  " + strings.Join(parts, " ")
+	l += "  " + strings.Join(parts, " ")
+	if p.saturation != nil {
+		if st := p.saturation(); st.Saturated {
+			l += "  WARN: " + saturationCause(st)
+		}
+	}
+	return l
 }
 
 func scenarioPart(s engine.ScenarioProgress) string {

@@ -86,6 +86,7 @@ func (r *execution) addRecord(m map[string]any) error {
 		return err
 	}
 	m["run"] = rec
+	m["saturation"] = r.sat.Report()
 	return nil
 }
 

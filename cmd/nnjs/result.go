@@ -13,6 +13,7 @@ import (
 	"github.com/nnprotect/nnjs/integrity"
 	"github.com/nnprotect/nnjs/internal/dbmon"
 	"github.com/nnprotect/nnjs/internal/report"
+	"github.com/nnprotect/nnjs/internal/saturation"
 	"github.com/nnprotect/nnjs/internal/stream"
 )
 
@@ -50,6 +51,8 @@ type resultExtras struct {
 	Timeline  *report.Timeline  `json:"timeline,omitempty"`
 	DB        *dbmon.Report     `json:"db,omitempty"`
 	Integrity *integrity.Report `json:"integrity,omitempty"`
+	// Saturation is whether the load generator itself was saturated during the run.
+	Saturation *saturation.Report `json:"saturation,omitempty"`
 }
 
 // outputs are the parsed --out flags.

@@ -20,12 +20,17 @@ import (
 	"github.com/nnprotect/nnjs/internal/remotemod"
 	"github.com/nnprotect/nnjs/internal/report"
 	"github.com/nnprotect/nnjs/internal/runrecord"
+	"github.com/nnprotect/nnjs/internal/saturation"
 	"github.com/nnprotect/nnjs/internal/stream"
 	"github.com/nnprotect/nnjs/jsapi"
 )
 
 // thresholdEvery is how often thresholds are evaluated during the run (for abortOnFail).
 const thresholdEvery = 2 * time.Second
+
+// saturationEvery is how often the generator's own scheduling latency and GC share are
+// sampled during the run (once a second, off the VUs' path).
+const saturationEvery = time.Second
 
 // defaultPostLoadTimeout bounds each phase after the load (integrity checks, handleSummary).
 const defaultPostLoadTimeout = 2 * time.Minute
@@ -128,6 +133,8 @@ type execution struct {
 	report  dbReport
 	verdict verdict
 	log     *slog.Logger // console.* output and run warnings, safe for concurrent use
+	// sat watches the generator's own scheduling and GC while the load runs.
+	sat *saturation.Monitor
 	// seriesWarned is set once the series-limit warning was printed.
 	seriesWarned atomic.Bool
 	// rp is the HTML report and dashboard (nil when no output needs the time series);
@@ -142,7 +149,7 @@ type execution struct {
 
 // newExecution builds the run's clients, runner and engine; nothing connects yet.
 func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
-	r := &execution{script: s, flags: f, start: time.Now(), clients: newClients()}
+	r := &execution{script: s, flags: f, start: time.Now(), clients: newClients(), sat: saturation.NewMonitor(saturation.Runtime)}
 	var err error
 	if r.stream, err = openStream(f.outs.stream, s.opts.Thresholds); err != nil {
 		return r, exitErr(exitInvalidConfig, err)
@@ -235,11 +242,13 @@ func (r *execution) load(a *app) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { r.collector.Run(loops) })
 	wg.Go(func() { r.watchThresholds(loops) })
+	wg.Go(func() { r.sat.Run(loops, saturationEvery) })
 	if r.rp != nil {
 		wg.Go(func() { r.rp.loop(loops, r.collector.Snapshot, r.liveData) })
 	}
 	if !r.flags.quiet {
 		p := newProgress(a.stderr, isTerminal(a.stderr), r.engine, r.start)
+		p.saturation = r.sat.Status
 		wg.Go(func() { p.loop(loops) })
 	}
 	ctx, leave := a.interrupts.enter(a.ctx, r.stopNotice())
@@ -298,6 +307,7 @@ func (r *execution) finish(a *app, runErr error) int {
 	r.summarize(a, snap, res)
 	r.warnSeries()
 	warnDropped(a.stderr, r.engine.Progress())
+	warnSaturation(a.stderr, r.sat.Report())
 	r.finishReport(a, snap, res)
 	r.verdict.writeErrors(a.stderr)
 	r.rp.holdDashboard(a)

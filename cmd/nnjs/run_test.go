@@ -21,6 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/nnprotect/nnjs/engine"
+	"github.com/nnprotect/nnjs/internal/saturation"
 )
 
 // runTimeout bounds every in-process run; a run cut by it exits 105 and fails its test.
@@ -461,3 +462,32 @@ func TestProgressTerminalRedraws(t *testing.T) {
 var progressClock = regexp.MustCompile(`(?m)^running \(\d\dm\d\d\.\ds\)`)
 
 func progressClocks(s string) []string { return progressClock.FindAllString(s, -1) }
+
+func TestProgressLineWarnsWhenTheGeneratorIsSaturated(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	src := fakeProgress{{Name: "default", Status: engine.Running, ActiveVUs: 1, MaxVUs: 1, Fraction: 0.5}}
+	p := newProgress(io.Discard, false, src, start)
+	st := saturation.Status{}
+	p.saturation = func() saturation.Status { return st }
+	calm := "running (00m01.0s), 1/1 VUs, 0 complete and 0 interrupted iterations  default [ 50%]"
+	assert.Equal(t, calm, p.line(start.Add(time.Second)))
+	st = saturation.Status{Saturated: true, SchedP99: 12 * time.Millisecond, GCShare: 0.3, GCJudged: true}
+	assert.Equal(t, calm+"  WARN: generator saturated (scheduling p99 12ms, GC 30% of CPU)", p.line(start.Add(time.Second)))
+	st = saturation.Status{Saturated: true, SchedP99: time.Millisecond, GCShare: 0.25, GCJudged: true}
+	assert.Equal(t, calm+"  WARN: generator saturated (GC 25% of CPU)", p.line(start.Add(time.Second)))
+}
+
+func TestWarnSaturation(t *testing.T) {
+	t.Parallel()
+	m := saturation.NewMonitor(nil)
+	var out strings.Builder
+	warnSaturation(&out, m.Report())
+	assert.Empty(t, out.String(), "no warning when never saturated")
+	m.Observe(saturation.Sample{TotalCPU: 1})
+	m.Observe(saturation.Sample{GCCPU: 0.5, TotalCPU: 2})
+	warnSaturation(&out, m.Report())
+	assert.Equal(t, "WARN: the load generator was saturated in 1 of 1 checks (once a second, each over the last 5 s; goroutine scheduling latency "+
+		"p99 up to 0.0 ms, threshold 5 ms; garbage collection up to 50% of its CPU, threshold 20%): latencies measured "+
+		"then include nnjs's own delay, not only the server's; give nnjs more CPU or run fewer VUs\n", out.String())
+}

@@ -55,7 +55,7 @@ func (r *execution) liveData(tl *report.Timeline) *report.Data {
 func (r *execution) resultExtras(res threshold.Results) resultExtras {
 	v := r.reportVerdict(res)
 	return resultExtras{Run: r.recordOrFail(), ExitCode: &v.Code, Verdict: &v, Timeline: r.timeline,
-		DB: r.report.monitor, Integrity: r.report.integrity}
+		DB: r.report.monitor, Integrity: r.report.integrity, Saturation: new(r.sat.Report())}
 }
 
 // finishReport writes what the run's verdict completes: the result file again (with the

@@ -6,9 +6,11 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/nnprotect/nnjs/engine"
 	"github.com/nnprotect/nnjs/engine/options"
+	"github.com/nnprotect/nnjs/internal/saturation"
 )
 
 // nnjsOptionKeys are the options nnjs reads besides k6's.
@@ -96,4 +98,29 @@ func (r *execution) warnSeries() {
 		"samples of new tag sets are recorded without their tags, so every metric's total stays exact but "+
 		"sub-metric thresholds on them are not judged. A unique URL per request does this: group URLs with a "+
 		"name tag (http.get(url, { tags: { name: 'wallet' } })) or http.url`...`", r.flags.maxSeries))
+}
+
+// saturationCause says, for the progress line, why the generator is saturated now.
+func saturationCause(st saturation.Status) string {
+	var why []string
+	if st.SchedP99 > saturation.SchedP99Threshold {
+		why = append(why, fmt.Sprintf("scheduling p99 %s", st.SchedP99.Round(100*time.Microsecond)))
+	}
+	if st.GCJudged && st.GCShare > saturation.GCShareThreshold {
+		why = append(why, fmt.Sprintf("GC %.0f%% of CPU", 100*st.GCShare))
+	}
+	return "generator saturated (" + strings.Join(why, ", ") + ")"
+}
+
+// warnSaturation warns, once the run is over, when the load generator itself was saturated
+// at some point: the latencies it measured then include its own delay.
+func warnSaturation(w io.Writer, rep saturation.Report) {
+	if !rep.Saturated {
+		return
+	}
+	fmt.Fprintf(w, "WARN: the load generator was saturated in %d of %d checks (once a second, each over the last %d s; goroutine scheduling "+
+		"latency p99 up to %.1f ms, threshold %.0f ms; garbage collection up to %.0f%% of its CPU, threshold %.0f%%): "+
+		"latencies measured then include nnjs's own delay, not only the server's; give nnjs more CPU or run fewer VUs\n",
+		rep.SaturatedWindows, rep.Windows, rep.WindowSeconds, rep.WorstSchedP99Ms, rep.SchedP99ThresholdMs,
+		100*rep.WorstGCShare, 100*rep.GCShareThreshold)
 }
