@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/nnprotect/nnjs/internal/pg"
 )
 
 // Record is the description of one run. Its JSON shape (camelCase, as k6's options):
@@ -32,7 +34,7 @@ import (
 //	}
 //
 // Script paths are as given on the command line (or in the suite file); local module paths are
-// relative to the script's directory, remote modules are named by their URL. The command line, the options and the database URLs
+// relative to the script's directory, remote modules are named by their URL (password masked). The command line, the options and the database URLs
 // have their secrets masked. A Record is plain data; it is not safe for concurrent writes.
 type Record struct {
 	ID                       string          `json:"id"`
@@ -98,11 +100,11 @@ func New(in Input) (*Record, error) {
 	return r, nil
 }
 
-// relativeTo returns path relative to the directory of entry, or path when it has none (a
-// remote module's URL).
+// relativeTo returns path relative to the directory of entry, or, for a remote module, its
+// URL with any password masked.
 func relativeTo(entry, path string) string {
 	if strings.Contains(path, "://") {
-		return path
+		return pg.MaskURL(path)
 	}
 	rel, err := filepath.Rel(filepath.Dir(entry), path)
 	if err != nil {
