@@ -178,7 +178,10 @@ func (a *app) newExecution(s *script, f *runFlags) (*execution, error) {
 		Runner: r.runner, Scenarios: executor.Scenarios(s.scenarios), Options: s.opts,
 		Registry: s.registry, NewRecorder: r.collector.Recorder,
 		NoSetup: s.opts.NoSetup != nil && *s.opts.NoSetup, NoTeardown: s.opts.NoTeardown != nil && *s.opts.NoTeardown,
-		Started:         r.collector.MarkStart,
+		Started: func(t time.Time) {
+			r.collector.MarkStart(t)
+			r.sat.Restart() // VU init is not the load: judge the generator from here on
+		},
 		BeforeScenarios: func(ctx context.Context) error { return r.db.beforeLoad(ctx, r.collector.Recorder(0)) },
 	})
 	if err != nil {

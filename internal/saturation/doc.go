@@ -6,7 +6,8 @@
 //	m := saturation.NewMonitor(saturation.Runtime)
 //	go m.Run(ctx, time.Second) // off the hot path: one runtime/metrics read a second
 //	if st := m.Status(); st.Saturated { ... } // the last window
-//	rep := m.Report()                         // the whole run
+//	m.Restart()                               // once the VUs are initialised
+//	rep := m.Report()                         // the whole run since
 //
 // The decision is made over a sliding window of Window samples (5 s at one a second): the
 // generator is saturated when the 99th percentile of the scheduling latency of its goroutines

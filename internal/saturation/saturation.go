@@ -111,7 +111,8 @@ func NewMonitor(src Source) *Monitor {
 	}}
 }
 
-// Run samples the source every period until ctx is done.
+// Run samples the source every period until ctx is done, and once more then, so that the
+// run's last part is judged too.
 func (m *Monitor) Run(ctx context.Context, every time.Duration) {
 	m.Observe(m.src())
 	t := time.NewTicker(every)
@@ -119,6 +120,7 @@ func (m *Monitor) Run(ctx context.Context, every time.Duration) {
 	for {
 		select {
 		case <-ctx.Done():
+			m.Observe(m.src())
 			return
 		case <-t.C:
 			m.Observe(m.src())
@@ -145,6 +147,17 @@ func (m *Monitor) Observe(s Sample) {
 	}
 	m.report.WorstSchedP99Ms = max(m.report.WorstSchedP99Ms, ms(m.status.SchedP99))
 	m.report.WorstGCShare = max(m.report.WorstGCShare, m.status.GCShare)
+}
+
+// Restart forgets every sample and decision so far: the run's account starts from the next
+// sample. The CLI calls it once the VUs are initialised, so that initialising thousands of
+// them (CPU-bound, before any request is timed) is not reported as a saturated load.
+func (m *Monitor) Restart() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.samples, m.status = nil, Status{}
+	m.report = Report{SchedP99ThresholdMs: m.report.SchedP99ThresholdMs, GCShareThreshold: m.report.GCShareThreshold,
+		WindowSeconds: m.report.WindowSeconds}
 }
 
 // Status returns the decision over the last window (the zero Status before two samples).

@@ -89,6 +89,15 @@ func TestMonitorDecidesOverTheWindowAndKeepsTheWorst(t *testing.T) {
 	assert.Equal(t, 8.0, rep.WorstSchedP99Ms)
 	assert.Equal(t, 5.0, rep.SchedP99ThresholdMs)
 	assert.Equal(t, GCShareThreshold, rep.GCShareThreshold)
+
+	m.Restart()
+	assert.Equal(t, Status{}, m.Status())
+	assert.Equal(t, Report{SchedP99ThresholdMs: 5, GCShareThreshold: GCShareThreshold, WindowSeconds: Window}, m.Report())
+	obs(200, 0) // only one sample since the restart: no decision yet
+	assert.Equal(t, 0, m.Report().Windows)
+	obs(300, 0)
+	assert.True(t, m.Status().Saturated, "decided from the samples after the restart")
+	assert.Equal(t, 1, m.Report().Windows)
 }
 
 // TestRuntimeSaturatedByBusyGoroutines provokes real saturation: with one P, many goroutines
