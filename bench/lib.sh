@@ -46,3 +46,31 @@ stop_target() {
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
 }
+
+# rps_run KIND [FLAGS...]: one nnjs run of bench/http.js with FLAGS on CPU 1 (CONNS VUs for
+# DURATION against http://$ADDR/); appends "ROUND KIND REQ/S" (ROUND is $r) to $rows and prints
+# it. The run's stderr is kept in $OUT/rps-KIND.err.
+rps_run() {
+  local kind=$1 export="$OUT/rps-summary.json"
+  shift
+  taskset -c 1 "$NNJS" run -q --no-summary -u "$CONNS" -d "$DURATION" -e TARGET="http://$ADDR/" \
+    --summary-export "$export" "$@" bench/http.js 2>"$OUT/rps-$kind.err" >/dev/null
+  python3 -c 'import json,sys; print(sys.argv[2], sys.argv[3], json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["count"] / float(sys.argv[4]))' \
+    "$export" "$r" "$kind" "${DURATION%s}" | tee -a "$rows"
+}
+
+# median_of: the median of the numbers on standard input, one a line.
+median_of() {
+  sort -g | awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
+}
+
+# median_rps KIND: the median req/s of KIND's runs in $rows.
+median_rps() {
+  awk -v k="$1" '$2==k {print $3}' "$rows" | median_of
+}
+
+# paired_ratio KIND: the median of KIND's same-round ratios (each run over the plain run of
+# its round) in $rows.
+paired_ratio() {
+  awk -v k="$1" '$2=="plain" {p[$1]=$3} $2==k {r[$1]=$3} END{for (i in r) print r[i]/p[i]}' "$rows" | median_of
+}

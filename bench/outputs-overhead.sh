@@ -19,19 +19,13 @@ PROM=${PROM:-127.0.0.1:9469}
 JSON_OUT=${JSON_OUT:-$OUT/outputs-bench.json}
 build_nnjs
 PIN=0 start_target "$ADDR" "$OUT/target-outputs.log"
-secs=${DURATION%s}
 rows="$OUT/outputs-rounds.txt"
 : >"$rows"
 
-# run KIND [FLAGS...]: one nnjs run on CPU 1; prints and keeps its requests/s.
+# run KIND [FLAGS...]: rps_run, then the run's warnings (samples the stream dropped).
 run() {
-  local kind=$1
-  shift
-  taskset -c 1 "$NNJS" run -q --no-summary -u "$CONNS" -d "$DURATION" -e TARGET="http://$ADDR/" \
-    --summary-export "$OUT/outputs-bench-summary.json" "$@" bench/http.js 2>"$OUT/outputs-$kind.err" >/dev/null
-  python3 -c 'import json,sys; print(sys.argv[2], sys.argv[3], json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["count"] / float(sys.argv[4]))' \
-    "$OUT/outputs-bench-summary.json" "$r" "$kind" "$secs" | tee -a "$rows"
-  grep WARN "$OUT/outputs-$kind.err" || true
+  rps_run "$@"
+  grep WARN "$OUT/rps-$1.err" || true
 }
 
 # scraper fetches /metrics every second until the endpoint goes away (after a short wait for it
@@ -53,16 +47,7 @@ for r in $(seq "$ROUNDS"); do
   rm -f "$JSON_OUT"
 done
 echo "uptime after: $(uptime)"
-median() {
-  awk -v k="$1" '$2==k {print $3}' "$rows" | sort -g |
-    awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
-}
-# Same-round ratios (each run against the plain run of its round), then their median.
-paired() {
-  awk -v k="$1" '$2=="plain" {p[$1]=$3} $2==k {r[$1]=$3} END{for (i in r) print r[i]/p[i]}' "$rows" | sort -g |
-    awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
-}
-printf 'median of same-round ratios: --prometheus %.3f, --out json %.3f\n' "$(paired prometheus)" "$(paired json)"
-p=$(median plain) m=$(median prometheus) j=$(median json)
+printf 'median of same-round ratios: --prometheus %.3f, --out json %.3f\n' "$(paired_ratio prometheus)" "$(paired_ratio json)"
+p=$(median_rps plain) m=$(median_rps prometheus) j=$(median_rps json)
 printf 'median plain %.0f req/s, --prometheus %.0f req/s (ratio %.3f, target >= 0.95), --out json %.0f req/s (ratio %.3f)\n' \
   "$p" "$m" "$(python3 -c "print($m / $p)")" "$j" "$(python3 -c "print($j / $p)")"

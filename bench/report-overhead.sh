@@ -16,19 +16,8 @@ DASH=${DASH:-127.0.0.1:5699}
 . bench/lib.sh
 build_nnjs
 PIN=0 start_target "$ADDR" "$OUT/target.log"
-secs=${DURATION%s}
 rows="$OUT/report-rounds.txt"
 : >"$rows"
-
-# run KIND [FLAGS...]: one nnjs run on CPU 1; prints and keeps its requests/s.
-run() {
-  local kind=$1
-  shift
-  taskset -c 1 "$NNJS" run -q --no-summary -u "$CONNS" -d "$DURATION" -e TARGET="http://$ADDR/" \
-    --summary-export "$OUT/report-bench.json" "$@" bench/http.js >/dev/null
-  python3 -c 'import json,sys; print(sys.argv[2], sys.argv[3], json.load(open(sys.argv[1]))["metrics"]["http_reqs"]["count"] / float(sys.argv[4]))' \
-    "$OUT/report-bench.json" "$r" "$kind" "$secs" | tee -a "$rows"
-}
 
 # viewer reads the dashboard's event stream in the background until the run ends.
 viewer() {
@@ -38,18 +27,14 @@ viewer() {
 
 echo "uptime before: $(uptime)"
 for r in $(seq "$ROUNDS"); do
-  run plain
+  rps_run plain
   viewer &
   viewing=$!
-  run report --report "$OUT/report-bench.html" --dashboard="$DASH"
+  rps_run report --report "$OUT/report-bench.html" --dashboard="$DASH"
   wait "$viewing" # not a bare wait: the target runs in the background too
 done
 echo "uptime after: $(uptime)"
-median() {
-  awk -v k="$1" '$2==k {print $3}' "$rows" | sort -g |
-    awk '{v[NR]=$1} END{print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
-}
-p=$(median plain) w=$(median report)
-printf 'median plain %.0f req/s, with --report and --dashboard %.0f req/s: ratio %.3f (target >= 0.95)\n' "$p" "$w" \
-  "$(python3 -c "print($w / $p)")"
+p=$(median_rps plain) w=$(median_rps report)
+printf 'median plain %.0f req/s, with --report and --dashboard %.0f req/s: ratio %.3f; median of same-round ratios %.3f (target >= 0.95)\n' \
+  "$p" "$w" "$(python3 -c "print($w / $p)")" "$(paired_ratio report)"
 echo "report: $(du -k "$OUT/report-bench.html" | cut -f1) KB for $DURATION"
