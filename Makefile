@@ -15,8 +15,11 @@ DEADCODE    := $(TOOLBIN)/deadcode-$(DEADCODE_VERSION)
 
 all: build
 
+# build: static binaries (CGO_ENABLED=0, as k6's releases): no dynamic loader and libc to map
+# and relocate at every start of nnjs (about 60 page faults of a cold start, bench/README.md);
+# names resolve with Go's own resolver (/etc/hosts, then DNS).
 build:
-	$(GO) build -o $(BIN)/ ./cmd/... ./examples/target
+	CGO_ENABLED=0 $(GO) build -o $(BIN)/ ./cmd/... ./examples/target
 
 vet:
 	$(GO) vet ./...

@@ -13,7 +13,7 @@ mkdir -p "$OUT" bin
 # the target next to NNJS if there is one, else bin/target.
 build_nnjs() {
   if [ -z "${NNJS:-}" ]; then
-    go build -o bin/ ./cmd/nnjs ./examples/target
+    CGO_ENABLED=0 go build -o bin/ ./cmd/nnjs ./examples/target # as make build
     NNJS=bin/nnjs
   fi
   if [ -z "${TARGET_BIN:-}" ]; then

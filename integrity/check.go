@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Severity says whether a failing check fails the run (critical) or is only reported
@@ -58,7 +59,7 @@ var ErrCheckFile = errors.New("bad check file")
 //go:embed checks/*.sql
 var builtinFS embed.FS
 
-var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`) })
 
 // Builtins returns the built-in checks C01–C25 and the run-level checks R01–R04, in id order.
 func Builtins() []Check {
@@ -87,8 +88,8 @@ func Builtins() []Check {
 // separated). The default severity is critical.
 func ParseCheck(name, text string) (Check, error) {
 	id := strings.TrimSuffix(filepath.Base(name), ".sql")
-	if !idPattern.MatchString(id) {
-		return Check{}, fmt.Errorf("integrity: check %q: id must match %s: %w", name, idPattern, ErrCheckFile)
+	if !idPattern().MatchString(id) {
+		return Check{}, fmt.Errorf("integrity: check %q: id must match %s: %w", name, idPattern(), ErrCheckFile)
 	}
 	c := Check{ID: id, Severity: Critical, Source: name}
 	sc := bufio.NewScanner(strings.NewReader(text))

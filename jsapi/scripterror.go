@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 
@@ -110,12 +111,14 @@ func (v *vu) rejectionError(re *eventloop.RejectionError) *ScriptError {
 
 // stackFrame matches the position of a line of a goja stack: "at f (file:3:9(5))" or
 // "at file:3:9(5)".
-var stackFrame = regexp.MustCompile(`at (?:[^(\n]* \()?(\S+?):(\d+):(\d+)(?:\(\d+\))?\)?`)
+var stackFrame = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`at (?:[^(\n]* \()?(\S+?):(\d+):(\d+)(?:\(\d+\))?\)?`)
+})
 
 // stackPosition returns the file, line and column of the first frame of a goja stack text
 // that has a file; "" when none has.
 func stackPosition(stack string) (string, int, int) {
-	for _, m := range stackFrame.FindAllStringSubmatch(stack, -1) {
+	for _, m := range stackFrame().FindAllStringSubmatch(stack, -1) {
 		if m[1] == "<eval>" || m[1] == "native" {
 			continue
 		}

@@ -49,12 +49,19 @@ func softLimit(src memorySource) int64 {
 	return int64(min(limit, math.MaxInt64))
 }
 
+// percentDefault returns the GC percent to set: gcPercent, or 0 (the runtime's own) when
+// GOGC is set.
+func percentDefault(lookup func(string) (string, bool)) int {
+	if _, ok := lookup("GOGC"); ok {
+		return 0
+	}
+	return gcPercent
+}
+
 // gcDefaults returns the GC percent and memory limit to set (0: leave the runtime's own),
 // given the environment lookup and where the memory figures come from.
 func gcDefaults(lookup func(string) (string, bool), src memorySource) (percent int, limit int64) {
-	if _, ok := lookup("GOGC"); !ok {
-		percent = gcPercent
-	}
+	percent = percentDefault(lookup)
 	if _, ok := lookup("GOMEMLIMIT"); !ok && percent != 0 {
 		limit = softLimit(src)
 	}
@@ -62,16 +69,21 @@ func gcDefaults(lookup func(string) (string, bool), src memorySource) (percent i
 }
 
 // applyGCDefaults sets nnjs's GC defaults in the runtime and, unless GOGC is set, keeps the
-// heap headroom bounded as the live heap grows (capHeadroom).
+// heap headroom bounded as the live heap grows (capHeadroom). The memory limit is looked up
+// (cgroup files, /proc) on its own goroutine, beside the script's compilation: the heap is a
+// few megabytes until the load starts, far below any limit it could set.
 func applyGCDefaults(lookup func(string) (string, bool)) {
-	percent, limit := gcDefaults(lookup, hostMemory)
-	if percent != 0 {
-		debug.SetGCPercent(percent)
-		capHeadroom(percent)
+	percent := percentDefault(lookup)
+	if percent == 0 {
+		return // GOGC is set: no limit either (gcDefaults)
 	}
-	if limit != 0 {
-		debug.SetMemoryLimit(limit)
-	}
+	debug.SetGCPercent(percent)
+	capHeadroom(percent)
+	go func() {
+		if _, limit := gcDefaults(lookup, hostMemory); limit != 0 {
+			debug.SetMemoryLimit(limit)
+		}
+	}()
 }
 
 // maxHeadroom bounds the heap growth between two collections (live heap × GOGC / 100). With

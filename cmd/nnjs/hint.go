@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/nnprotect/nnjs/internal/pg"
 	"github.com/nnprotect/nnjs/jsapi/k6sql"
@@ -12,10 +13,13 @@ import (
 )
 
 // refusedDial finds the address of a refused TCP connection in an error's text, httpURL an
-// HTTP URL: together, what a script reports when the service it loads is not running.
+// HTTP URL: together, what a script reports when the service it loads is not running. Both
+// are compiled on first use (only a failed run needs them), not at every start.
 var (
-	refusedDial = regexp.MustCompile(`dial tcp ([^\s]+): connect: connection refused`)
-	httpURL     = regexp.MustCompile(`https?://[^\s'"]+`)
+	refusedDial = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`dial tcp ([^\s]+): connect: connection refused`)
+	})
+	httpURL = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`https?://[^\s'"]+`) })
 )
 
 // hintFor returns one line telling what to do about err's common causes, or "".
@@ -30,16 +34,16 @@ func hintFor(err error) string {
 	msg := err.Error()
 	switch {
 	case errors.As(err, &oe), errors.As(err, &ce):
-		if m := refusedDial.FindStringSubmatch(msg); m != nil {
+		if m := refusedDial().FindStringSubmatch(msg); m != nil {
 			return fmt.Sprintf("nothing accepts connections at %s: start PostgreSQL or fix the host and port in the URL", m[1])
 		}
 		return ""
 	case !strings.Contains(msg, "connection refused"):
 		return ""
 	}
-	target := strings.TrimRight(httpURL.FindString(msg), ".,:;)")
+	target := strings.TrimRight(httpURL().FindString(msg), ".,:;)")
 	if target == "" {
-		m := refusedDial.FindStringSubmatch(msg)
+		m := refusedDial().FindStringSubmatch(msg)
 		if m == nil {
 			return ""
 		}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/pflag"
 )
@@ -51,7 +52,7 @@ type suiteScript struct {
 var suiteFlags = []string{"suite", "fail-fast", "junit"}
 
 // scriptNameRE is what a suite entry's name may be: it goes into output file names.
-var scriptNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+var scriptNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`) })
 
 // readSuiteFile reads a suite file: a JSON list of entries. Errors name the file, the line
 // and the entry.
@@ -186,7 +187,7 @@ func (a *app) planScript(cli *pflag.FlagSet, e suiteEntry, i int, names map[stri
 			name += "-" + strconv.Itoa(i+1)
 		}
 	}
-	if !scriptNameRE.MatchString(name) {
+	if !scriptNameRE().MatchString(name) {
 		return suiteScript{}, fmt.Errorf("name %q: use letters, digits, '.', '_' and '-' (it names the script's output files)", name)
 	}
 	if names[name] {

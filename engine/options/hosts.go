@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Hosts is k6's `hosts` option: the address to dial instead of a name, like /etc/hosts.
@@ -15,8 +16,10 @@ import (
 // case after decoding.
 type Hosts map[string]string
 
-// hostPattern is the key syntax k6 accepts.
-var hostPattern = regexp.MustCompile(`^(\*\.?)?((([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]))?(:[0-9]{1,5})?$`)
+// hostPattern is the key syntax k6 accepts (compiled on first use, not at every start).
+var hostPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\*\.?)?((([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]))?(:[0-9]{1,5})?$`)
+})
 
 // UnmarshalJSON reads {"name": "ip[:port]"} and checks every entry.
 func (h *Hosts) UnmarshalJSON(b []byte) error {
@@ -26,7 +29,7 @@ func (h *Hosts) UnmarshalJSON(b []byte) error {
 	}
 	out := make(Hosts, len(raw))
 	for k, v := range raw {
-		if !hostPattern.MatchString(k) {
+		if !hostPattern().MatchString(k) {
 			return fmt.Errorf("invalid host pattern %q", k)
 		}
 		if _, _, err := SplitHostAddr(v); err != nil {

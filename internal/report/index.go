@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"sync"
 )
 
 // Index is a suite's index page: the suite's verdict and one row per script, linking each
@@ -32,10 +33,12 @@ type IndexRow struct {
 }
 
 // indexPage is the index: like the report, one file with its style inline and a
-// Content-Security-Policy that forbids any request; it has no script.
-var indexPage = template.Must(template.New("index").Funcs(template.FuncMap{
-	"inc": func(i int) int { return i + 1 },
-}).Parse(`<!doctype html>
+// Content-Security-Policy that forbids any request; it has no script. It is parsed on first
+// use, not at every start of nnjs.
+var indexPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("index").Funcs(template.FuncMap{
+		"inc": func(i int) int { return i + 1 },
+	}).Parse(`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -67,6 +70,7 @@ var indexPage = template.Must(template.New("index").Funcs(template.FuncMap{
 </body>
 </html>
 `))
+})
 
 // WriteIndex writes the suite's index page.
 func WriteIndex(w io.Writer, idx Index) error {
@@ -74,7 +78,7 @@ func WriteIndex(w io.Writer, idx Index) error {
 		Index
 		CSS template.CSS
 	}{idx, template.CSS(reportCSS + indexCSS)}
-	if err := indexPage.Execute(w, data); err != nil {
+	if err := indexPage().Execute(w, data); err != nil {
 		return fmt.Errorf("report: write index: %w", err)
 	}
 	return nil
