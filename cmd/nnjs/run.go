@@ -17,6 +17,7 @@ import (
 	"github.com/nnprotect/nnjs/engine/options"
 	"github.com/nnprotect/nnjs/engine/threshold"
 	"github.com/nnprotect/nnjs/internal/exporter"
+	"github.com/nnprotect/nnjs/internal/procs"
 	"github.com/nnprotect/nnjs/internal/remotemod"
 	"github.com/nnprotect/nnjs/internal/report"
 	"github.com/nnprotect/nnjs/internal/runrecord"
@@ -246,6 +247,9 @@ func (r *execution) load(a *app) error {
 	wg.Go(func() { r.collector.Run(loops) })
 	wg.Go(func() { r.watchThresholds(loops) })
 	wg.Go(func() { r.sat.Run(loops, saturationEvery) })
+	if tuneProcs(a.lookupEnv) {
+		wg.Go(func() { procs.NewTuner(procs.ProcessCPU, procs.Runtime).Run(loops, procs.Every) })
+	}
 	if r.rp != nil {
 		wg.Go(func() { r.rp.loop(loops, r.collector.Snapshot, r.liveData) })
 	}
